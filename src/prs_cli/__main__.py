@@ -1,0 +1,3 @@
+from prs_cli.cli.app import main
+
+main()

@@ -1,0 +1,234 @@
+"""The calendar as frozen dataclasses.
+
+Pydantic validates the YAML straight into these classes (see load.py); they are plain
+stdlib dataclasses so that a cached calendar can be unpickled, and the rules run, without
+importing pydantic on every command. Field names are the YAML keys.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, time
+from typing import Literal
+
+# Validation settings read by pydantic; a plain dict keeps pydantic out of this import.
+_STRICT_KEYS = {"extra": "forbid"}
+
+DayUnit = Literal["calendar", "working"]
+WindowStart = Literal["results", "prior_outcome"]
+CompletionStart = Literal["received", "sample_received"]
+KeyDateKind = Literal[
+    "results_day",
+    "restricted_release",
+    "request_deadline",
+    "late_subject_awards",
+    "certificates",
+    "checkpoint",
+    "claim_deadline",
+    "scripts_withdrawn",
+    "other",
+]
+
+
+@dataclass(frozen=True)
+class Span:
+    """A number of days, counted as calendar days or England and Wales working days."""
+
+    __pydantic_config__ = _STRICT_KEYS
+    days: int
+    unit: DayUnit = "calendar"
+
+    def describe(self) -> str:
+        return f"{self.days} {'working' if self.unit == 'working' else 'calendar'} days"
+
+
+@dataclass(frozen=True)
+class Window:
+    """A request deadline that runs from an event (results, a prior outcome), not a fixed date."""
+
+    __pydantic_config__ = _STRICT_KEYS
+    days: int
+    start: WindowStart
+    source: str
+    unit: DayUnit = "calendar"
+    qualifications: tuple[str, ...] | None = None  # None: every qualification
+
+    @property
+    def span(self) -> Span:
+        return Span(self.days, self.unit)
+
+
+@dataclass(frozen=True)
+class Qualification:
+    __pydantic_config__ = _STRICT_KEYS
+    name: str
+    jcq: bool = True  # covered by the JCQ series calendar (false: Cambridge English)
+
+
+@dataclass(frozen=True)
+class Service:
+    """A post-results service as JCQ defines it; boards may narrow or adjust it (Offer)."""
+
+    __pydantic_config__ = _STRICT_KEYS
+    name: str
+    source: str
+    description: str = ""
+    needs_consent: bool = True
+    per_candidate: bool = True  # False: Service 3 is for a centre's sample, never one candidate
+    scripts: bool = False  # access to scripts: consent records classroom use and anonymity
+    qualifications: tuple[str, ...] | None = None  # None: every qualification the board offers
+    completion: Span | None = None
+    completion_from: CompletionStart = "received"
+    # A deadline that runs from an event rather than a series date (appeals, Cambridge English).
+    request_window: Window | None = None
+    requires_prior: tuple[str, ...] = ()  # services whose completed outcome must come first
+    notes: str | None = None
+
+
+@dataclass(frozen=True)
+class Exclusion:
+    """Qualifications for which a board does not offer a service."""
+
+    __pydantic_config__ = _STRICT_KEYS
+    reason: str
+    source: str
+    qualifications: tuple[str, ...] | None = None  # None: every qualification
+    certain: bool = True  # False: only *some* qualifications of this kind are excluded; check
+
+
+@dataclass(frozen=True)
+class Offer:
+    """One board's terms for one service, where they differ from JCQ's."""
+
+    __pydantic_config__ = _STRICT_KEYS
+    source: str
+    qualifications: tuple[str, ...] | None = None  # None: the service's own list
+    excluded: tuple[Exclusion, ...] = ()
+    completion: Span | None = None
+    # The board's own request windows, replacing the series deadline (NCFE, Cambridge English);
+    # the first whose qualifications match applies.
+    request_windows: tuple[Window, ...] = ()
+    notes: str | None = None
+
+
+@dataclass(frozen=True)
+class Fee:
+    __pydantic_config__ = _STRICT_KEYS
+    service: str
+    amount: str  # pounds as published, e.g. "43.45"; kept as text, never rounded
+    applies_to: str  # the year or series the published fee belongs to, or "undated"
+    source: str
+    qualifications: tuple[str, ...] | None = None
+    note: str | None = None
+
+
+@dataclass(frozen=True)
+class RefundRule:
+    __pydantic_config__ = _STRICT_KEYS
+    when: Literal["grade_changed", "never", "unknown"]
+    text: str
+    source: str
+
+
+@dataclass(frozen=True)
+class AwardingBody:
+    __pydantic_config__ = _STRICT_KEYS
+    name: str
+    portal: str | None
+    source: str
+    qualifications: tuple[str, ...]
+    services: dict[str, Offer]  # the services it offers, by code
+    refund: RefundRule
+    fees: tuple[Fee, ...] = ()
+    follows_jcq: bool = True
+    notes: str | None = None
+
+
+@dataclass(frozen=True)
+class Release:
+    """When results for some qualifications reach centres and candidates in a series."""
+
+    __pydantic_config__ = _STRICT_KEYS
+    qualifications: tuple[str, ...]
+    date: date | None  # results day: candidates may see results from candidates_time on it
+    source: str
+    candidates_time: time = time(8, 0)  # JCQ: from 08:00 on results day (JCQ-RES)
+    centres_date: date | None = None  # restricted release / embargo release to centres
+    centres_time: time = time(0, 1)
+    centres_source: str | None = None
+    awarding_body: str | None = None  # a board whose own release differs from JCQ's
+    provisional: bool = False
+    note: str | None = None
+
+
+@dataclass(frozen=True)
+class Deadline:
+    """The last day a board must receive requests for some services in a series."""
+
+    __pydantic_config__ = _STRICT_KEYS
+    services: tuple[str, ...]
+    date: date | None  # None: not yet published
+    source: str
+    qualifications: tuple[str, ...] | None = None
+    awarding_body: str | None = None  # a board's own deadline, replacing JCQ's for that board
+    provisional: bool = False
+    note: str | None = None
+
+
+@dataclass(frozen=True)
+class KeyDate:
+    """Any other dated duty an officer should see: checkpoints, claims, certificates."""
+
+    __pydantic_config__ = _STRICT_KEYS
+    kind: KeyDateKind
+    title: str
+    date: date | None
+    source: str
+    qualifications: tuple[str, ...] | None = None
+    awarding_bodies: tuple[str, ...] | None = None
+    provisional: bool = False
+    note: str | None = None
+
+
+@dataclass(frozen=True)
+class Series:
+    __pydantic_config__ = _STRICT_KEYS
+    name: str
+    releases: tuple[Release, ...]
+    deadlines: tuple[Deadline, ...] = ()
+    key_dates: tuple[KeyDate, ...] = ()
+    notes: str | None = None
+
+
+@dataclass(frozen=True)
+class RulesFile:
+    """awarding_bodies.yaml: what does not change with the series."""
+
+    __pydantic_config__ = _STRICT_KEYS
+    qualifications: dict[str, Qualification]
+    services: dict[str, Service]
+    awarding_bodies: dict[str, AwardingBody]
+    sources: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class SeriesFile:
+    """series_YYYY.yaml: one year's dates."""
+
+    __pydantic_config__ = _STRICT_KEYS
+    series: dict[str, Series]
+    sources: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Calendar:
+    """Everything the rules need, merged from the bundled and the officer's files."""
+
+    qualifications: dict[str, Qualification]
+    services: dict[str, Service]
+    awarding_bodies: dict[str, AwardingBody]
+    series: dict[str, Series]
+    sources: dict[str, str]  # short source keys -> where to read them
+    bank_holidays: frozenset[date]  # England and Wales
+    holiday_years: tuple[int, int]  # first and last year bank_holidays covers
+    origin: dict[str, str] = field(default_factory=dict)  # series id -> file it came from

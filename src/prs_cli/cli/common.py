@@ -1,0 +1,53 @@
+"""Options that mean the same on every command, and the few steps every command shares."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+Today = Annotated[
+    Optional[str],
+    typer.Option(
+        "--today",
+        envvar="PRS_TODAY",
+        metavar="YYYY-MM-DD",
+        help="Answer as if today were this date (what-if questions). Default: today in London.",
+        show_envvar=True,
+    ),
+]
+DataDir = Annotated[
+    Optional[Path],
+    typer.Option(
+        "--data-dir",
+        envvar="PRS_DATA_DIR",
+        help="A folder of your own calendar files read beside the bundled ones.",
+        show_envvar=True,
+    ),
+]
+Json = Annotated[bool, typer.Option("--json", help="Print JSON for scripts instead of a table.")]
+
+
+def today(value: str | None) -> date:
+    from prs_cli import clock
+
+    return clock.today(value)
+
+
+def calendar(data_dir: Path | None):
+    from prs_cli.calendar.load import load_calendar
+
+    return load_calendar(data_dir)
+
+
+def print_json(data) -> None:
+    from prs_cli.render.jsonout import dumps
+
+    typer.echo(dumps(data))
+
+
+def note(message: str) -> None:
+    """A remark for the person, on stderr, so it never mixes with JSON on stdout."""
+    typer.echo(message, err=True)

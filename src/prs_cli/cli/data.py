@@ -1,0 +1,24 @@
+"""`prs data check`: validate calendar files before relying on them."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from prs_cli.cli import common
+
+app = typer.Typer(help="Check the calendar files.", no_args_is_help=True)
+
+
+@app.command("check")
+def check(
+    files: Annotated[Optional[list[Path]], typer.Argument(help="Files to check; default: the calendar in force.")] = None,
+    data_dir: common.DataDir = None,
+) -> None:
+    """Validate calendar YAML files; each mistake is reported as file:line:column."""
+    from prs_cli.calendar.load import check_files
+
+    for line in check_files(list(files or []), data_dir):
+        typer.echo(line)

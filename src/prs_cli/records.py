@@ -1,0 +1,70 @@
+"""Plain records of what the officer logged: what the store returns and the rules read."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Literal
+
+RequestStatus = Literal["draft", "submitted", "completed", "withdrawn", "rejected"]
+OPEN_STATUSES = ("draft", "submitted")
+Outcome = Literal["up", "down", "unchanged"]
+
+
+@dataclass(frozen=True)
+class RequestRecord:
+    id: int
+    status: RequestStatus
+    series: str | None  # None: outside any JCQ series (Cambridge English)
+    awarding_body: str
+    qualification: str
+    service: str
+    component: str
+    candidate: str | None  # 4-digit candidate number; None for Service 3 (a centre's sample)
+    name: str | None
+    uci: str | None = None
+    private_candidate: bool = False
+    subject: str | None = None
+    original_mark: int | None = None
+    original_grade: str | None = None
+    fee: str | None = None  # pounds, as text
+    note: str | None = None
+    late_reason: str | None = None
+    results_released: date | None = None  # boards outside the JCQ series (Cambridge English)
+    follows_request: int | None = None  # an appeal's review, a Stage 2's Stage 1
+    created_at: datetime | None = None
+    created_by: str | None = None
+    received_on: date | None = None
+    sample_received_on: date | None = None
+    board_reference: str | None = None
+    submitted_by: str | None = None
+    outcome_on: date | None = None
+    mark_after: int | None = None
+    grade_after: str | None = None
+    outcome: Outcome | None = None
+    fee_refunded: bool | None = None
+    closed_reason: str | None = None  # why withdrawn or rejected
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in OPEN_STATUSES
+
+
+@dataclass(frozen=True)
+class ConsentRecord:
+    id: int
+    candidate: str | None  # None once purged
+    series: str | None
+    given_on: date
+    given_at: datetime | None  # the time, when it was recorded (it matters on results day)
+    method: Literal["form", "email"]
+    given_by: str  # "candidate", or who else signed (never valid consent)
+    covers: tuple[str, ...]  # service codes
+    acknowledged_outcomes: bool
+    classroom_use: bool | None = None  # scripts: may the script be used in class
+    anonymise: bool | None = None  # scripts: must the candidate's name be removed
+    requests: tuple[int, ...] = ()  # tied to these requests; empty: the candidate's matching ones
+    note: str | None = None
+    recorded_at: datetime | None = None
+    recorded_by: str | None = None
+    purged_at: datetime | None = None

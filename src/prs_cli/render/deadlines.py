@@ -1,0 +1,36 @@
+"""The `prs deadlines` table."""
+
+from __future__ import annotations
+
+from prs_cli.render.console import console, days_phrase, when
+
+
+def deadlines_table(items, today) -> None:
+    from rich.table import Table
+    from rich.text import Text
+
+    table = Table(title=f"Dates that matter, from {when(today)}", title_justify="left")
+    for name, options in (
+        ("Date", {"no_wrap": True}),
+        ("Left", {"no_wrap": True, "justify": "right"}),
+        ("Series", {"no_wrap": True}),
+        ("What", {}),
+        ("Boards", {}),
+        ("Source", {}),
+    ):
+        table.add_column(name, **options)
+    for item in items:
+        days = item.days_left(today)
+        closing_soon = days is not None and 0 <= days <= 2 and item.kind == "request_deadline"
+        style = "dim" if days is not None and days < 0 else ("bold red" if closing_soon else "")
+        date_text = when(item.date)
+        if item.time is not None and item.date is not None:
+            date_text += f" {item.time:%H:%M}"
+        if item.provisional:
+            date_text += " (provisional)"
+        what = Text(item.title)
+        if item.note and (item.provisional or item.date is None or item.kind == "request_deadline"):
+            what.append("\n" + item.note, style="dim")
+        boards = ", ".join(item.awarding_bodies) if item.awarding_bodies else "all"
+        table.add_row(date_text, days_phrase(days), item.series, what, boards, Text(item.source), style=style)
+    console().print(table)

@@ -1,0 +1,47 @@
+"""Dates that follow from one logged request: when it closes, when the board must answer."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from prs_cli.calendar.model import Calendar
+from prs_cli.records import RequestRecord
+from prs_cli.rules.deadlines import Answer, appeal_deadline, completion_due, request_deadline
+
+
+@dataclass(frozen=True)
+class RequestDates:
+    request_deadline: Answer
+    completion_due: Answer | None  # once the board has received it (or the sample, for S3)
+    appeal_deadline: Answer | None  # once a review has an outcome
+
+    def overdue(self, record: RequestRecord, today: date) -> bool:
+        """Submitted, no outcome, and the board's completion target has passed: chase the board."""
+        due = self.completion_due.date if self.completion_due else None
+        return record.status == "submitted" and due is not None and due < today
+
+    def late(self, record: RequestRecord, today: date) -> bool:
+        """Still a draft after the day the board had to receive it."""
+        closes = self.request_deadline.date
+        return record.status == "draft" and closes is not None and closes < today
+
+
+def request_dates(calendar: Calendar, record: RequestRecord, prior_outcome: date | None = None) -> RequestDates:
+    """`prior_outcome`: for an appeal or a Stage 2, the outcome date of the request it follows."""
+    deadline = request_deadline(
+        calendar,
+        series_id=record.series,
+        body_code=record.awarding_body,
+        qualification=record.qualification,
+        service_code=record.service,
+        results_released=record.results_released,
+        prior_outcome=prior_outcome,
+    )
+    service = calendar.services[record.service]
+    start = record.sample_received_on if service.completion_from == "sample_received" else record.received_on
+    due = completion_due(calendar, record.awarding_body, record.service, start) if start else None
+    appeal = None
+    if record.outcome_on is not None and "APP1" in calendar.services and record.service in calendar.services["APP1"].requires_prior:
+        appeal = appeal_deadline(calendar, record.awarding_body, record.qualification, record.outcome_on)
+    return RequestDates(deadline, due, appeal)

@@ -1,0 +1,1 @@
+"""SQLite storage: the one place that knows the schema, migrations and transactions."""

@@ -1,0 +1,206 @@
+"""The database: owner-only file, ordered migrations, one transaction per change.
+
+Journal mode stays the default rollback journal (not WAL): school networks often keep home
+folders on a network share, where WAL is unsafe. Writers queue on SQLite's lock for up to
+PRS_BUSY_TIMEOUT seconds (default 10) before a clear "busy" message.
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from prs_cli.errors import StorageError
+
+Migration = Callable[[sqlite3.Connection], None]
+
+
+def _v1_initial(conn: sqlite3.Connection) -> None:
+    statements = [
+        """CREATE TABLE requests (
+            id INTEGER PRIMARY KEY,
+            status TEXT NOT NULL CHECK (status IN ('draft','submitted','completed','withdrawn','rejected')),
+            series TEXT,
+            awarding_body TEXT NOT NULL,
+            qualification TEXT NOT NULL,
+            service TEXT NOT NULL,
+            component TEXT NOT NULL,
+            candidate TEXT,
+            name TEXT,
+            uci TEXT,
+            private_candidate INTEGER NOT NULL DEFAULT 0,
+            subject TEXT,
+            original_mark INTEGER,
+            original_grade TEXT,
+            fee TEXT,
+            note TEXT,
+            late_reason TEXT,
+            results_released TEXT,
+            follows_request INTEGER REFERENCES requests(id),
+            created_at TEXT NOT NULL,
+            created_by TEXT,
+            received_on TEXT,
+            sample_received_on TEXT,
+            board_reference TEXT,
+            submitted_by TEXT,
+            outcome_on TEXT,
+            mark_after INTEGER,
+            grade_after TEXT,
+            outcome TEXT CHECK (outcome IS NULL OR outcome IN ('up','down','unchanged')),
+            fee_refunded INTEGER,
+            closed_reason TEXT
+        )""",
+        # The same candidate, component, service and series may be logged once while it stands.
+        """CREATE UNIQUE INDEX requests_once ON requests (
+            coalesce(candidate, ''), component, service, coalesce(series, ''), awarding_body
+        ) WHERE status NOT IN ('withdrawn', 'rejected')""",
+        "CREATE INDEX requests_status ON requests (status)",
+        "CREATE INDEX requests_candidate ON requests (candidate)",
+        """CREATE TABLE consents (
+            id INTEGER PRIMARY KEY,
+            candidate TEXT,
+            series TEXT,
+            given_on TEXT NOT NULL,
+            given_at TEXT,
+            method TEXT NOT NULL CHECK (method IN ('form','email')),
+            given_by TEXT NOT NULL,
+            covers TEXT NOT NULL,
+            acknowledged_outcomes INTEGER NOT NULL,
+            classroom_use INTEGER,
+            anonymise INTEGER,
+            note TEXT,
+            recorded_at TEXT NOT NULL,
+            recorded_by TEXT,
+            purged_at TEXT
+        )""",
+        "CREATE INDEX consents_candidate ON consents (candidate)",
+        """CREATE TABLE consent_requests (
+            consent_id INTEGER NOT NULL REFERENCES consents(id),
+            request_id INTEGER NOT NULL REFERENCES requests(id),
+            PRIMARY KEY (consent_id, request_id)
+        )""",
+        # The audit trail: who changed what, when. `details` is JSON of codes, dates and
+        # statuses only, so it can outlive a purge of the personal fields.
+        """CREATE TABLE events (
+            id INTEGER PRIMARY KEY,
+            at TEXT NOT NULL,
+            by TEXT,
+            action TEXT NOT NULL,
+            request_id INTEGER REFERENCES requests(id),
+            consent_id INTEGER REFERENCES consents(id),
+            details TEXT NOT NULL DEFAULT '{}'
+        )""",
+        "CREATE INDEX events_request ON events (request_id)",
+        "CREATE INDEX events_consent ON events (consent_id)",
+    ]
+    for statement in statements:
+        conn.execute(statement)
+
+
+# Ordered; never edit a released one, append a new function instead.
+MIGRATIONS: list[Migration] = [_v1_initial]
+SCHEMA_VERSION = len(MIGRATIONS)
+
+
+def busy_timeout() -> float:
+    try:
+        return max(0.0, float(os.environ.get("PRS_BUSY_TIMEOUT", "10")))
+    except ValueError:
+        return 10.0
+
+
+def connect(path: Path, *, create: bool = True) -> sqlite3.Connection:
+    """Open (creating owner-only if asked) and migrate the database at `path`."""
+    if not path.exists():
+        if not create:
+            raise StorageError(f"no database at {path}; log a request first with 'prs request add'")
+        _create_private(path)
+    elif path.is_dir():
+        raise StorageError(f"{path} is a folder, not a prs database")
+    try:
+        conn = sqlite3.connect(path, timeout=busy_timeout(), isolation_level=None)
+    except sqlite3.Error as exc:
+        raise storage_error(exc, path) from None
+    try:
+        conn.execute("PRAGMA foreign_keys = ON")
+        _migrate(conn, path)
+    except sqlite3.Error as exc:
+        conn.close()
+        raise storage_error(exc, path) from None
+    except StorageError:
+        conn.close()
+        raise
+    return conn
+
+
+def _create_private(path: Path) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        return  # another prs created it a moment ago
+    except OSError as exc:
+        raise StorageError(f"cannot create the database at {path} ({exc.strerror})") from None
+    os.close(fd)
+
+
+def _migrate(conn: sqlite3.Connection, path: Path) -> None:
+    version = conn.execute("PRAGMA user_version").fetchone()[0]
+    if version > SCHEMA_VERSION:
+        raise StorageError(
+            f"{path} was written by a newer prs (schema {version}, this prs knows {SCHEMA_VERSION}); "
+            "upgrade prs to use it; the file was not changed"
+        )
+    if version == SCHEMA_VERSION:
+        return
+    with transaction(conn, path):
+        # Re-read inside the write lock: another process may have migrated meanwhile.
+        version = conn.execute("PRAGMA user_version").fetchone()[0]
+        for number, migration in enumerate(MIGRATIONS[version:], start=version + 1):
+            migration(conn)
+            conn.execute(f"PRAGMA user_version = {number}")
+
+
+@contextmanager
+def transaction(conn: sqlite3.Connection, path: Path | None = None) -> Iterator[sqlite3.Connection]:
+    """BEGIN IMMEDIATE ... COMMIT: all of a change or none of it, even if the process dies."""
+    try:
+        conn.execute("BEGIN IMMEDIATE")
+    except sqlite3.Error as exc:
+        raise storage_error(exc, path) from None
+    try:
+        yield conn
+    except BaseException:
+        if conn.in_transaction:
+            conn.execute("ROLLBACK")
+        raise
+    try:
+        conn.execute("COMMIT")
+    except sqlite3.Error as exc:
+        if conn.in_transaction:
+            conn.execute("ROLLBACK")
+        raise storage_error(exc, path) from None
+
+
+def storage_error(exc: sqlite3.Error, path: Path | None = None) -> StorageError:
+    """One sentence for each way SQLite can fail; used by every repository."""
+    text = str(exc).lower()
+    where = f" ({path})" if path else ""
+    if "locked" in text or "busy" in text:
+        return StorageError(
+            f"the database{where} is busy: another prs kept it locked for {busy_timeout():g} s; "
+            "nothing was saved, try again"
+        )
+    if "not a database" in text or "malformed" in text or "corrupt" in text:
+        return StorageError(
+            f"the database{where} is damaged or is not a prs database; it was left untouched. "
+            "Restore it from a backup or move it aside"
+        )
+    if "readonly" in text or "read-only" in text or "unable to open" in text:
+        return StorageError(f"the database{where} cannot be written (read-only file or folder); nothing was saved")
+    if "full" in text:
+        return StorageError(f"the disk holding the database{where} is full; nothing was saved")
+    return StorageError(f"the database{where} could not be used ({type(exc).__name__}); nothing was saved")

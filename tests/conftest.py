@@ -1,0 +1,64 @@
+"""Every test runs with PRS_HOME in a temporary folder: no test can touch a real user's data."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+DATA = REPO / "data"
+SHARED_SEEDS = REPO.parent / "shared" / "seeds"
+
+
+@pytest.fixture(autouse=True)
+def prs_home(tmp_path, monkeypatch) -> Path:
+    home = tmp_path / "prs-home"
+    monkeypatch.setenv("PRS_HOME", str(home))
+    for name in ("PRS_TODAY", "PRS_DATA_DIR", "PRS_DEBUG", "PRS_DB", "NO_COLOR", "PRS_BUSY_TIMEOUT"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("COLUMNS", "200")
+    return home
+
+
+@pytest.fixture(scope="session")
+def calendar():
+    from prs_cli.calendar.load import load_calendar
+
+    return load_calendar(None, use_cache=False)
+
+
+@pytest.fixture
+def cli():
+    """Run `prs` in-process through Typer's CliRunner; returns the Result."""
+    from typer.testing import CliRunner
+
+    from prs_cli.cli.app import app
+
+    runner = CliRunner()
+
+    def run(*args: str, env: dict | None = None, input: str | None = None):
+        return runner.invoke(app, [str(a) for a in args], env=env, input=input, catch_exceptions=False)
+
+    return run
+
+
+@pytest.fixture
+def prs_process(prs_home):
+    """Run `prs` as a real subprocess (install, cron and concurrency paths)."""
+    import subprocess
+
+    def run(*args: str, env: dict | None = None, timeout: float = 60, **kwargs):
+        full_env = {**os.environ, **(env or {})}
+        return subprocess.run(
+            [sys.executable, "-m", "prs_cli", *[str(a) for a in args]],
+            capture_output=True,
+            text=True,
+            env=full_env,
+            timeout=timeout,
+            **kwargs,
+        )
+
+    return run
