@@ -51,3 +51,22 @@ def print_json(data) -> None:
 def note(message: str) -> None:
     """A remark for the person, on stderr, so it never mixes with JSON on stdout."""
     typer.echo(message, err=True)
+
+
+Db = Annotated[
+    Optional[Path],
+    typer.Option(
+        "--db",
+        envvar="PRS_DB",
+        help="The database file. Default: prs.sqlite3 in PRS_HOME or your user data folder.",
+        show_envvar=True,
+    ),
+]
+
+
+def open_db(db: Path | None, *, create: bool = True):
+    """The migrated, owner-only database connection for this command."""
+    from prs_cli import paths
+    from prs_cli.store.db import connect
+
+    return connect(paths.database_path(db), create=create)
