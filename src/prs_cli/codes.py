@@ -14,11 +14,21 @@ def resolve(kind: str, given: str, valid: Iterable[str]) -> str:
     for code in choices:
         if code.casefold() == wanted:
             return code
+    raise UnknownCode(kind, given, closest(wanted, choices), sorted(choices))
+
+
+def closest(wanted: str, choices: list[str]) -> list[str]:
+    """The best matches only: those within a whisker of the best score (at most three)."""
     import difflib
 
-    by_folded = {code.casefold(): code for code in choices}
-    close = difflib.get_close_matches(wanted, list(by_folded), n=3, cutoff=0.5)
-    raise UnknownCode(kind, given, [by_folded[c] for c in close], sorted(choices))
+    scored = sorted(
+        ((difflib.SequenceMatcher(None, wanted, code.casefold()).ratio(), code) for code in choices),
+        reverse=True,
+    )
+    if not scored or scored[0][0] < 0.5:
+        return []
+    best = scored[0][0]
+    return [code for score, code in scored[:3] if score >= max(0.5, best - 0.1)]
 
 
 def resolve_many(kind: str, given: str, valid: Iterable[str]) -> tuple[str, ...]:

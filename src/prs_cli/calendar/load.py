@@ -25,6 +25,7 @@ RULES_FILE = "awarding_bodies.yaml"
 SERIES_GLOB = "series_*.yaml"
 SERIES_ID = re.compile(r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$")
 CACHE_FORMAT = 1
+_UNKNOWN_FIELD = ("extra_forbidden", "unexpected_keyword_argument")  # mappings / dataclasses
 
 
 @dataclass(frozen=True)
@@ -160,22 +161,28 @@ def _parse(path: Path, model: type, problems: list[DataProblem]) -> _Parsed | No
     try:
         value = TypeAdapter(model).validate_python(root)
     except ValidationError as exc:
-        for error in exc.errors(include_url=False):
-            problems.append(_problem(path, root, error))
+        errors = exc.errors(include_url=False)
+        missing = {tuple(e["loc"][:-1]): str(e["loc"][-1]) for e in errors if e["type"] == "missing"}
+        # A misspelt field shows up twice (unknown + missing): lead with the misspelling.
+        for error in sorted(errors, key=lambda e: e["type"] not in _UNKNOWN_FIELD):
+            problems.append(_problem(path, root, error, missing))
         return None
     return _Parsed(path, root, value)
 
 
-def _problem(path: Path, root: Any, error: dict) -> DataProblem:
+def _problem(path: Path, root: Any, error: dict, missing: dict[tuple, str]) -> DataProblem:
     loc = tuple(part for part in error["loc"] if not (isinstance(part, str) and part.startswith("function-")))
     kind = error["type"]
     field_name = ".".join(str(p) for p in loc) or "(top)"
     if kind == "missing":
         where = position(root, loc[:-1])
         message = f"{field_name}: required field {loc[-1]!r} is missing"
-    elif kind == "extra_forbidden":
+    elif kind in _UNKNOWN_FIELD:
         where = position(root, loc, key=True)
         message = f"{field_name}: unknown field {loc[-1]!r}"
+        expected = missing.get(tuple(error["loc"][:-1]))
+        if expected:
+            message += f" (did you mean {expected!r}?)"
     else:
         where = position(root, loc)
         message = f"{field_name}: {error['msg']}"

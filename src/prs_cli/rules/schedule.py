@@ -28,7 +28,8 @@ class DatedItem:
         return None if self.date is None else (self.date - today).days
 
     def sort_key(self) -> tuple:
-        return (self.date is None, self.date or date.max, self.time or time(0), self.kind != "results_day", self.title)
+        # A deadline without a time runs to the end of its day, after that morning's results.
+        return (self.date is None, self.date or date.max, self.time or time.max, self.series, self.title)
 
 
 @dataclass(frozen=True)
@@ -53,8 +54,21 @@ def calendar_items(calendar: Calendar, filters: Filters = Filters()) -> list[Dat
 
 
 def upcoming(items: Iterable[DatedItem], today: date, include_past: bool = False) -> list[DatedItem]:
-    """Past items hidden unless asked for; unpublished dates always shown (they are still to come)."""
-    return [i for i in items if include_past or i.date is None or i.date >= today]
+    """Past items hidden unless asked for. A date not yet published is still to come, unless its
+    series is over (every date it does have is past): then it is history, like the rest."""
+    items = list(items)
+    if include_past:
+        return items
+    last_known: dict[str, date] = {}
+    for item in items:
+        if item.date is not None:
+            last_known[item.series] = max(item.date, last_known.get(item.series, item.date))
+    return [
+        i
+        for i in items
+        if (i.date is not None and i.date >= today)
+        or (i.date is None and last_known.get(i.series, today) >= today)
+    ]
 
 
 def _boards(calendar: Calendar, filters: Filters, only: str | None = None) -> list[str]:
