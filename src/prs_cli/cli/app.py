@@ -20,6 +20,15 @@ class _PrsGroup(TyperGroup):
         except PrsError as error:
             typer.echo(format_error(error), err=True)
             raise typer.Exit(int(error.exit_code)) from None
+        except Exception as error:
+            sqlite3 = sys.modules.get("sqlite3")
+            if sqlite3 is None or not isinstance(error, sqlite3.Error):
+                raise
+            from prs_cli.store.db import storage_error
+
+            problem = storage_error(error)
+            typer.echo(format_error(problem), err=True)
+            raise typer.Exit(int(problem.exit_code)) from None
 
 
 def format_error(error: PrsError) -> str:

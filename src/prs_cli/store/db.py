@@ -147,8 +147,17 @@ def _create_private(path: Path) -> None:
     os.close(fd)
 
 
+TABLES = {"requests", "consents", "consent_requests", "events"}
+
+
 def _migrate(conn: sqlite3.Connection, path: Path) -> None:
     version = conn.execute("PRAGMA user_version").fetchone()[0]
+    if version:
+        # Cheap sanity check (reads the schema page only): a damaged file fails here, before
+        # any command trusts it, instead of half-way through.
+        names = {row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+        if not TABLES <= names:
+            raise sqlite3.DatabaseError("database disk image is malformed")
     if version > SCHEMA_VERSION:
         raise StorageError(
             f"{path} was written by a newer prs (schema {version}, this prs knows {SCHEMA_VERSION}); "
@@ -173,6 +182,12 @@ def transaction(conn: sqlite3.Connection, path: Path | None = None) -> Iterator[
         raise storage_error(exc, path) from None
     try:
         yield conn
+    except sqlite3.Error as exc:
+        if conn.in_transaction:
+            conn.execute("ROLLBACK")
+        if isinstance(exc, sqlite3.IntegrityError):
+            raise  # the repositories turn constraint failures into their own sentences
+        raise storage_error(exc, path) from None
     except BaseException:
         if conn.in_transaction:
             conn.execute("ROLLBACK")
