@@ -1,0 +1,201 @@
+#!/usr/bin/env python3
+"""Whole-process benchmarks for prs (a script, not a test).
+
+Builds databases of 1,000, 10,000 and 100,000 requests (with consents) in temporary PRS_HOME
+folders, then times complete `prs` processes, interleaved with `python -c "import typer"` in
+the same loop so every figure is a ratio against that floor on the same machine at the same
+moment. Reports medians, the growth from the smallest to the largest database, and each
+command's peak memory (max RSS of the child process).
+
+    python bench/run.py                       # 1k, 10k, 100k; 7 runs each; writes bench/RESULTS.md
+    python bench/run.py --sizes 1000 --runs 3 --out -    # quick look, print only
+
+Run it with the Python of the venv prs is installed in.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import random
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import date, datetime, timedelta
+from pathlib import Path
+
+TODAY = "2026-09-01"  # mid-season: drafts, submissions awaiting answers, outcomes, appeals
+COMMANDS = {
+    "prs --help": ["--help"],
+    "prs deadlines": ["deadlines"],
+    "prs due": ["due"],
+    "prs request list --json": ["request", "list", "--json"],
+    "prs summary": ["summary"],
+}
+
+
+def build_database(home: Path, size: int, seed: int = 2026) -> None:
+    """A realistic June 2026 log: valid codes only, every state, consents for most candidates."""
+    from prs_cli.calendar.load import load_calendar
+    from prs_cli.rules.deadlines import availability
+    from prs_cli.store.db import connect, transaction
+
+    calendar = load_calendar(None, use_cache=False)
+    combos = [
+        (body, qual, service)
+        for body, info in calendar.awarding_bodies.items()
+        if info.follows_jcq
+        for qual in info.qualifications
+        for service in ("S1", "S2", "PS2", "S3", "ATS-P", "ATS-TL")
+        if availability(calendar, body, qual, service).status == "available"
+    ]
+    rng = random.Random(seed)
+    results_day = {"gce-as": date(2026, 8, 13), "gce-a-level": date(2026, 8, 13), "l3-vtq": date(2026, 8, 13),
+                   "t-level": date(2026, 8, 13), "extended-project": date(2026, 8, 13)}
+    rows, consents, links = [], [], []
+    for index in range(size):
+        body, qual, service = rng.choice(combos)
+        candidate = None if service == "S3" else f"{rng.randrange(1, 10000):04d}"
+        released = results_day.get(qual, date(2026, 8, 20))
+        state = rng.choices(["draft", "submitted", "completed", "withdrawn"], [20, 40, 35, 5])[0]
+        received = released + timedelta(days=rng.randrange(1, 12)) if state in ("submitted", "completed") else None
+        outcome_on = received + timedelta(days=rng.randrange(3, 10)) if state == "completed" else None
+        outcome = rng.choice(["up", "down", "unchanged"]) if outcome_on else None
+        rows.append((
+            index + 1, state, "june-2026", body, qual, service, f"P{index:06d}", candidate,
+            None if candidate is None else f"Candidate {index}", "Subject", "43.45",
+            f"{released.isoformat()}T09:00:00", received and received.isoformat(),
+            received and service == "S3" and received.isoformat(),
+            outcome_on and outcome_on.isoformat(), outcome,
+        ))
+        if candidate is not None and rng.random() < 0.9:
+            consents.append((len(consents) + 1, candidate, "june-2026", released.isoformat(), "form", "candidate",
+                             "S1,S2,PS2,ATS-P,ATS-TL", 1, 1, 0, f"{released.isoformat()}T10:00:00"))
+            links.append((len(consents), index + 1))
+    path = home / "prs.sqlite3"
+    conn = connect(path)
+    with transaction(conn):
+        conn.executemany(
+            "INSERT INTO requests (id, status, series, awarding_body, qualification, service, component,"
+            " candidate, name, subject, fee, created_at, received_on, sample_received_on, outcome_on, outcome)"
+            " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            rows,
+        )
+        conn.executemany(
+            "INSERT INTO consents (id, candidate, series, given_on, method, given_by, covers,"
+            " acknowledged_outcomes, classroom_use, anonymise, recorded_at) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+            consents,
+        )
+        conn.executemany("INSERT INTO consent_requests (consent_id, request_id) VALUES (?,?)", links)
+    conn.close()
+
+
+def run_once(argv: list[str], env: dict) -> tuple[float, int]:
+    """Wall time (s) and peak RSS (KiB) of one whole child process."""
+    start = time.perf_counter()
+    child = subprocess.Popen(argv, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    _, status, usage = os.wait4(child.pid, 0)
+    elapsed = time.perf_counter() - start
+    child.returncode = os.waitstatus_to_exitcode(status)
+    err = child.stderr.read().decode() if child.stderr else ""
+    child.stderr.close()
+    if child.returncode not in (0, 1):
+        raise SystemExit(f"{' '.join(argv)} failed ({child.returncode}): {err.strip()}")
+    return elapsed, usage.ru_maxrss
+
+
+def prs_argv() -> list[str]:
+    found = shutil.which("prs", path=str(Path(sys.executable).parent))
+    return [found] if found else [sys.executable, "-m", "prs_cli"]
+
+
+def measure(sizes: list[int], runs: int) -> dict:
+    base_env = {k: v for k, v in os.environ.items() if not k.startswith("PRS_")}
+    base_env.update(PRS_TODAY=TODAY, NO_COLOR="1")
+    floor_argv = [sys.executable, "-c", "import typer"]
+    results: dict = {"floor": [], "cold_calendar": [], "warm_calendar": []}
+    homes = {}
+    for size in sizes:
+        home = Path(tempfile.mkdtemp(prefix=f"prs-bench-{size}-"))
+        print(f"building {size:,} requests in {home} ...", file=sys.stderr)
+        build_database(home, size)
+        homes[size] = home
+    prs = prs_argv()
+    for size, home in homes.items():
+        env = {**base_env, "PRS_HOME": str(home)}
+        run_once([*prs, "deadlines"], env)  # warm the calendar cache and the OS file cache
+        for name, args in COMMANDS.items():
+            times, peaks = [], []
+            for _ in range(runs):
+                results["floor"].append(run_once(floor_argv, base_env)[0])
+                elapsed, peak = run_once([*prs, *args], env)
+                times.append(elapsed)
+                peaks.append(peak)
+            results[(name, size)] = (statistics.median(times), max(peaks))
+            print(f"{size:>7,} {name:<26} {statistics.median(times) * 1000:7.1f} ms", file=sys.stderr)
+    # The calendar cache: a run that must re-parse YAML against one that need not.
+    env = {**base_env, "PRS_HOME": str(homes[sizes[0]])}
+    for _ in range(runs):
+        shutil.rmtree(homes[sizes[0]] / "cache", ignore_errors=True)
+        results["cold_calendar"].append(run_once([*prs, "deadlines"], env)[0])
+        results["warm_calendar"].append(run_once([*prs, "deadlines"], env)[0])
+    for home in homes.values():
+        shutil.rmtree(home, ignore_errors=True)
+    return results
+
+
+def report(results: dict, sizes: list[int], runs: int) -> str:
+    floor = statistics.median(results["floor"])
+    lines = [
+        "# prs benchmark results",
+        "",
+        f"- when: {datetime.now():%Y-%m-%d %H:%M}",
+        f"- machine: {platform.machine()}, {os.cpu_count()} cores, {platform.system()} {platform.release()}",
+        f"- python: {platform.python_version()}",
+        f"- runs per figure: {runs} (medians); PRS_TODAY={TODAY}; output to /dev/null",
+        f"- floor: `python -c \"import typer\"` = {floor * 1000:.1f} ms (median of {len(results['floor'])} runs interleaved with the commands)",
+        "- reproduce: `python bench/run.py` with the venv's Python (see the top of bench/run.py)",
+        "",
+        "| command | " + " | ".join(f"{s:,} requests" for s in sizes) + f" | growth {sizes[0]:,} -> {sizes[-1]:,} | peak memory at {sizes[-1]:,} |",
+        "|---|" + "---|" * len(sizes) + "---|---|",
+    ]
+    for name in COMMANDS:
+        cells = []
+        for size in sizes:
+            seconds, _ = results[(name, size)]
+            cells.append(f"{seconds * 1000:.0f} ms ({seconds / floor:.2f}x)")
+        growth = results[(name, sizes[-1])][0] / results[(name, sizes[0])][0]
+        peak = results[(name, sizes[-1])][1] / 1024
+        lines.append(f"| `{name}` | " + " | ".join(cells) + f" | {growth:.2f}x | {peak:.0f} MiB |")
+    cold = statistics.median(results["cold_calendar"])
+    warm = statistics.median(results["warm_calendar"])
+    lines += [
+        "",
+        f"Calendar cache: `prs deadlines` re-parsing the YAML (cache removed) {cold * 1000:.0f} ms "
+        f"({cold / floor:.2f}x); with the cache {warm * 1000:.0f} ms ({warm / floor:.2f}x).",
+        "",
+    ]
+    return "\n".join(lines)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", default="1000,10000,100000")
+    parser.add_argument("--runs", type=int, default=7)
+    parser.add_argument("--out", default=str(Path(__file__).with_name("RESULTS.md")), help="file, or - for stdout")
+    args = parser.parse_args()
+    sizes = [int(s) for s in args.sizes.split(",")]
+    text = report(measure(sizes, args.runs), sizes, args.runs)
+    if args.out == "-":
+        print(text)
+    else:
+        Path(args.out).write_text(text, encoding="utf-8")
+        print(text)
+
+
+if __name__ == "__main__":
+    main()
