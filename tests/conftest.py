@@ -20,6 +20,7 @@ def prs_home(tmp_path, monkeypatch) -> Path:
     for name in ("PRS_TODAY", "PRS_DATA_DIR", "PRS_DEBUG", "PRS_DB", "NO_COLOR", "PRS_BUSY_TIMEOUT"):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("COLUMNS", "200")
+    monkeypatch.chdir(tmp_path)  # nothing a test writes by a relative path lands in the checkout
     return home
 
 
