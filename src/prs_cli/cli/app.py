@@ -55,6 +55,19 @@ def _register() -> None:
 
     app.command("deadlines")(deadlines.deadlines)
     app.add_typer(data.app, name="data")
+    from prs_cli.cli import export, request
+
+    app.add_typer(request.app, name="request")
+    app.command("export")(export.export)
+    from prs_cli.cli import config, due, status, summary
+
+    app.add_typer(config.app, name="config")
+    app.command("due")(due.due)
+    app.command("summary")(summary.summary)
+    app.command("status")(status.status)
+    from prs_cli.cli import consent
+
+    app.add_typer(consent.app, name="consent")
 
 
 _register()

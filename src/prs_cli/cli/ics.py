@@ -1,0 +1,36 @@
+"""The `prs export --ics FILE` step: the calendar feed of key dates, deadlines and completions."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+
+def write_ics(path: Path, cal, *, series=None, ab=None, qualification=None, service=None, db=None) -> int:
+    """Write the feed owner-only and atomically; filters as `prs deadlines`. Returns the event count."""
+    from datetime import datetime, timezone
+
+    from prs_cli import codes, config, paths
+    from prs_cli.cli.due import load_records
+    from prs_cli.files import write_private
+    from prs_cli.render.ics import calendar_events, request_events, to_ics
+    from prs_cli.rules.schedule import Filters, calendar_items
+
+    filters = Filters(
+        series=(codes.resolve("series", series, cal.series),) if series else None,
+        awarding_body=codes.resolve("awarding body", ab, cal.awarding_bodies) if ab else None,
+        qualification=codes.resolve("qualification", qualification, cal.qualifications) if qualification else None,
+        service=codes.resolve("service", service, cal.services) if service else None,
+    )
+    settings = config.load()
+    requests, _ = load_records(paths.database_path(db))
+    chosen = [
+        r
+        for r in requests
+        if (filters.series is None or r.series in filters.series)
+        and filters.awarding_body in (None, r.awarding_body)
+        and filters.qualification in (None, r.qualification)
+        and filters.service in (None, r.service)
+    ]
+    events = calendar_events(cal, calendar_items(cal, filters), settings.lead_days) + request_events(cal, chosen)
+    write_private(path, to_ics(events, datetime.now(timezone.utc).replace(microsecond=0)))
+    return len(events)

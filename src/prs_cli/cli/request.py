@@ -1,0 +1,556 @@
+"""`prs request`: the request log, from first request to outcome and appeal.
+
+Each command reads top to bottom: parse, load, call the rules (rules/intake.py), store
+(store/requests.py), render (render/requests.py).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from prs_cli.cli import common
+
+app = typer.Typer(help="The request log: add, submit, record outcomes, list and import.", no_args_is_help=True)
+
+STATUSES = ("draft", "submitted", "completed", "withdrawn", "rejected")
+PROGRESS_MIN_ROWS = 200
+
+RequestId = Annotated[int, typer.Argument(help="The request's id (prs request list shows them).", metavar="ID")]
+By = Annotated[Optional[str], typer.Option("--by", help="Who did it, for the audit trail. Default: your login name.")]
+
+
+# --- shared steps ---------------------------------------------------------------------------
+
+
+def _who(by: str | None) -> str | None:
+    if by and by.strip():
+        return by.strip()
+    import getpass
+
+    try:
+        return getpass.getuser()
+    except Exception:  # noqa: BLE001 - no login name on this system: leave it blank
+        return None
+
+
+def open_requests(db: Path | None, *, create: bool = True):
+    from prs_cli import paths
+    from prs_cli.store.requests import Requests
+
+    return Requests(common.open_db(db, create=create), paths.database_path(db))
+
+
+def _date(value: str | None, what: str):
+    from prs_cli.clock import parse_date
+
+    return parse_date(value, what) if value is not None else None
+
+
+def dates_for(cal, repo, record, priors: dict | None = None):
+    """request_dates with the outcome of the request it follows, when it follows one."""
+    from prs_cli.rules.requests import request_dates
+
+    prior_outcome = None
+    if record.follows_request is not None:
+        prior = (priors or {}).get(record.follows_request) or repo.get(record.follows_request)
+        prior_outcome = prior.outcome_on
+    return request_dates(cal, record, prior_outcome)
+
+
+def _print_record(cal, repo, record, day) -> None:
+    from prs_cli.render.requests import as_json
+
+    common.print_json(as_json(record, dates_for(cal, repo, record), day))
+
+
+def _warn(messages) -> None:
+    for message in messages:
+        common.note(f"Warning: {message}")
+
+
+# --- commands -------------------------------------------------------------------------------
+
+
+@app.command("add")
+def add(
+    candidate: Annotated[Optional[str], typer.Option("--candidate", help="The 4-digit candidate number (not for Service 3).")] = None,
+    name: Annotated[Optional[str], typer.Option("--name", help="The candidate's name.")] = None,
+    uci: Annotated[Optional[str], typer.Option("--uci", help="Unique candidate identifier (13 characters).")] = None,
+    private: Annotated[bool, typer.Option("--private", help="A private candidate.")] = False,
+    ab: Annotated[Optional[str], typer.Option("--ab", help="Awarding body code, e.g. AQA.")] = None,
+    qualification: Annotated[Optional[str], typer.Option("--qualification", "-q", help="Qualification code, e.g. gce-a-level.")] = None,
+    series: Annotated[Optional[str], typer.Option("--series", help="Series id. Default: the series whose post-results window is open today.")] = None,
+    subject: Annotated[Optional[str], typer.Option("--subject", help="Subject title.")] = None,
+    component: Annotated[Optional[str], typer.Option("--component", help="Unit or paper code: requests are per component.")] = None,
+    service: Annotated[Optional[str], typer.Option("--service", help="Service code: S1, S2, PS2, S3, ATS-P, ATS-TL, APP1, CE1, CE2.")] = None,
+    mark: Annotated[Optional[int], typer.Option("--mark", help="The original mark.")] = None,
+    grade: Annotated[Optional[str], typer.Option("--grade", help="The original grade.")] = None,
+    fee: Annotated[Optional[str], typer.Option("--fee", help="Fee in pounds. Default: the board's published fee, when known.")] = None,
+    note: Annotated[Optional[str], typer.Option("--note", help="A note for the log.")] = None,
+    late_reason: Annotated[Optional[str], typer.Option("--late-reason", help="Log it although the deadline has passed, and why.")] = None,
+    results_released: Annotated[Optional[str], typer.Option("--results-released", metavar="YYYY-MM-DD", help="Cambridge English: the day this candidate's results came out.")] = None,
+    follows: Annotated[Optional[int], typer.Option("--follows", metavar="ID", help="APP1 and CE2: the completed request this one follows.")] = None,
+    by: By = None,
+    db: common.Db = None,
+    today: common.Today = None,
+    json: common.Json = False,
+    data_dir: common.DataDir = None,
+) -> None:
+    """Log a request; refused, with nothing written, when the board would refuse it."""
+    from prs_cli.rules import intake
+
+    day = common.today(today)
+    given = intake.RequestInput(
+        awarding_body=ab, qualification=qualification, service=service, component=component,
+        candidate=candidate, name=name, uci=uci, private_candidate=private or None, series=series,
+        subject=subject, original_mark=mark, original_grade=grade, fee=fee, note=note,
+        late_reason=late_reason, results_released=_date(results_released, "--results-released"),
+    )
+    cal = common.calendar(data_dir)
+    repo = open_requests(db)
+    prior = repo.get(follows) if follows is not None else None
+    who = _who(by)
+    prepared = intake.prepare_request(cal, given, today=day, by=who, prior=prior)
+    stored = repo.add(prepared.record, by=who)
+    _warn(prepared.warnings)
+    if prepared.fee_note:
+        common.note(prepared.fee_note)
+    if json:
+        _print_record(cal, repo, stored, day)
+    else:
+        typer.echo(stored.id)
+
+
+@app.command("submit")
+def submit(
+    request_id: RequestId,
+    received: Annotated[Optional[str], typer.Option("--received", metavar="YYYY-MM-DD", help="The day the board received the request.")] = None,
+    ref: Annotated[Optional[str], typer.Option("--ref", help="The board's reference or acknowledgement.")] = None,
+    sample_received: Annotated[Optional[str], typer.Option("--sample-received", metavar="YYYY-MM-DD", help="Service 3: the day the moderation sample arrived.")] = None,
+    by: By = None,
+    db: common.Db = None,
+    today: common.Today = None,
+    json: common.Json = False,
+    data_dir: common.DataDir = None,
+) -> None:
+    """Record that the board received a request; its completion date follows."""
+    from prs_cli.rules import intake
+
+    day = common.today(today)
+    received_on = _date(received, "--received")
+    sample_on = _date(sample_received, "--sample-received")
+    cal = common.calendar(data_dir)
+    repo = open_requests(db, create=False)
+    record = repo.get(request_id)
+    who = _who(by)
+    from prs_cli import config
+
+    config.check_submitter(config.load(), who)  # issue 5: only authorised staff submit
+    change = intake.submit(cal, record, received=received_on, today=day, reference=ref, sample_received=sample_on, by=who)
+    from prs_cli.cli.consent import require_consent
+
+    require_consent(cal, repo.conn, record)  # issue 4: no submission without valid consent
+    stored = repo.submit(change.record, by=who, previous_status=record.status)
+    _warn(change.warnings)
+    if json:
+        _print_record(cal, repo, stored, day)
+        return
+    due = dates_for(cal, repo, stored).completion_due
+    from prs_cli.render.console import when
+
+    line = f"Request {stored.id} submitted"
+    if due is not None:
+        line += f"; completion due {when(due.date)} ({due.rule}; {due.source})"
+    typer.echo(line)
+
+
+@app.command("outcome")
+def outcome(
+    request_id: RequestId,
+    on: Annotated[str, typer.Option("--on", metavar="YYYY-MM-DD", help="The day the outcome arrived.")],
+    mark_after: Annotated[Optional[int], typer.Option("--mark-after", help="The mark after the review.")] = None,
+    grade_after: Annotated[Optional[str], typer.Option("--grade-after", help="The grade after the review.")] = None,
+    by: By = None,
+    db: common.Db = None,
+    today: common.Today = None,
+    json: common.Json = False,
+    data_dir: common.DataDir = None,
+) -> None:
+    """Record the board's outcome: up, down or unchanged, the fee, and the appeal deadline."""
+    from prs_cli.rules import intake
+
+    day = common.today(today)
+    on_day = _date(on, "--on")
+    cal = common.calendar(data_dir)
+    repo = open_requests(db, create=False)
+    record = repo.get(request_id)
+    result = intake.record_outcome(cal, record, on=on_day, today=day, mark_after=mark_after, grade_after=grade_after)
+    stored = repo.outcome(result.record, by=_who(by), direction=result.direction)
+    if json:
+        _print_record(cal, repo, stored, day)
+        return
+    from prs_cli.render.console import when
+
+    typer.echo(f"Request {stored.id} completed on {when(stored.outcome_on)}: {_direction_text(stored, result.direction)}.")
+    typer.echo(f"Fee: {result.refund}.")
+    if result.appeal is not None:
+        typer.echo(f"Appeal deadline: {when(result.appeal.date)} ({result.appeal.rule}; {result.appeal.source}).")
+
+
+def _direction_text(record, direction: str) -> str:
+    what = {"up": "went up", "down": "went down", "unchanged": "stayed the same", "changed": "changed"}[direction]
+    parts = []
+    if record.original_grade or record.grade_after:
+        parts.append(f"grade {record.original_grade or '?'} -> {record.grade_after or record.original_grade or '?'}")
+    if record.mark_after is not None:
+        parts.append(f"mark {record.original_mark if record.original_mark is not None else '?'} -> {record.mark_after}")
+    text = f"the result {what}"
+    if direction == "changed":
+        text += " (prs cannot order this grade scale)"
+    return text + (f" ({', '.join(parts)})" if parts else "")
+
+
+@app.command("appeal")
+def appeal(
+    request_id: RequestId,
+    on: Annotated[str, typer.Option("--on", metavar="YYYY-MM-DD", help="The day the preliminary appeal was made.")],
+    ref: Annotated[Optional[str], typer.Option("--ref", help="The board's reference for the appeal.")] = None,
+    by: By = None,
+    db: common.Db = None,
+    today: common.Today = None,
+    json: common.Json = False,
+    data_dir: common.DataDir = None,
+) -> None:
+    """Log a preliminary appeal (APP1) against a completed review; prints the appeal's id."""
+    from prs_cli.rules import intake
+
+    day = common.today(today)
+    on_day = _date(on, "--on")
+    cal = common.calendar(data_dir)
+    repo = open_requests(db, create=False)
+    review = repo.get(request_id)
+    who = _who(by)
+    intake.check_appeal(cal, review, on=on_day, today=day)
+    prepared = intake.prepare_request(cal, intake.RequestInput(service="APP1"), today=on_day, by=who, prior=review, allow_late=False)
+    change = intake.submit(cal, prepared.record, received=on_day, today=day, reference=ref, by=who)
+    stored = repo.add(change.record, by=who)
+    _warn(prepared.warnings)
+    if prepared.fee_note:
+        common.note(prepared.fee_note)
+    if json:
+        _print_record(cal, repo, stored, day)
+    else:
+        typer.echo(stored.id)
+
+
+@app.command("withdraw")
+def withdraw(
+    request_id: RequestId,
+    reason: Annotated[str, typer.Option("--reason", help="Why it is withdrawn.")],
+    by: By = None,
+    db: common.Db = None,
+    today: common.Today = None,
+    json: common.Json = False,
+    data_dir: common.DataDir = None,
+) -> None:
+    """Withdraw a draft or submitted request (it no longer counts as a duplicate)."""
+    from prs_cli.rules import intake
+
+    day = common.today(today)
+    repo = open_requests(db, create=False)
+    record = repo.get(request_id)
+    change = intake.withdraw(record, reason=reason)
+    stored = repo.withdraw(change.record, by=_who(by), previous_status=record.status)
+    if json:
+        _print_record(common.calendar(data_dir), repo, stored, day)
+    else:
+        typer.echo(f"Request {stored.id} withdrawn.")
+
+
+@app.command("list")
+def list_requests(
+    status: Annotated[Optional[str], typer.Option("--status", help="draft, submitted, completed, withdrawn or rejected.")] = None,
+    ab: Annotated[Optional[str], typer.Option("--ab", help="Awarding body code.")] = None,
+    service: Annotated[Optional[str], typer.Option("--service", help="Service code.")] = None,
+    series: Annotated[Optional[str], typer.Option("--series", help="Series id.")] = None,
+    candidate: Annotated[Optional[str], typer.Option("--candidate", help="4-digit candidate number.")] = None,
+    overdue: Annotated[bool, typer.Option("--overdue", help="Only requests past their completion date, or drafts past their deadline.")] = False,
+    db: common.Db = None,
+    today: common.Today = None,
+    json: common.Json = False,
+    data_dir: common.DataDir = None,
+) -> None:
+    """Every request, or those matching the filters; --json prints an array."""
+    from prs_cli import codes, paths
+    from prs_cli.render.requests import overdue_reason
+    from prs_cli.rules import intake
+    from prs_cli.store.requests import Filters
+
+    day = common.today(today)
+    cal = common.calendar(data_dir)
+    filters = Filters(
+        status=codes.resolve("status", status, STATUSES) if status else None,
+        awarding_body=codes.resolve("awarding body", ab, cal.awarding_bodies) if ab else None,
+        service=codes.resolve("service", service, cal.services) if service else None,
+        series=codes.resolve("series", series, cal.series) if series else None,
+        candidate=intake.check_candidate(candidate) if candidate is not None else None,
+    )
+    rows = []
+    if paths.database_path(db).exists():
+        repo = open_requests(db, create=False)
+        records = repo.list(filters)
+        priors = {r.id: r for r in records}
+        for record in records:
+            dates = dates_for(cal, repo, record, priors)
+            if overdue and overdue_reason(record, dates, day) is None:
+                continue
+            rows.append((record, dates))
+    if json:
+        from prs_cli.render.requests import as_json
+
+        common.print_json([as_json(record, dates, day) for record, dates in rows])
+        return
+    if not rows:
+        common.note("No requests match." if paths.database_path(db).exists() else "No requests logged yet.")
+        return
+    from prs_cli.render.requests import requests_table
+
+    requests_table(rows, day)
+
+
+@app.command("show")
+def show(
+    request_id: RequestId,
+    db: common.Db = None,
+    today: common.Today = None,
+    json: common.Json = False,
+    data_dir: common.DataDir = None,
+) -> None:
+    """Everything about one request, with each date and the rule behind it."""
+    day = common.today(today)
+    cal = common.calendar(data_dir)
+    repo = open_requests(db, create=False)
+    record = repo.get(request_id)
+    if json:
+        _print_record(cal, repo, record, day)
+        return
+    from prs_cli.render.requests import show_text
+
+    typer.echo(show_text(record, dates_for(cal, repo, record), day, cal))
+
+
+@app.command("history")
+def history(
+    request_id: RequestId,
+    db: common.Db = None,
+    today: common.Today = None,
+    json: common.Json = False,
+    data_dir: common.DataDir = None,
+) -> None:
+    """The audit trail of one request: every change, when (UTC) and by whom."""
+    repo = open_requests(db, create=False)
+    events = repo.history(request_id)
+    if json:
+        common.print_json(
+            [{"id": e.id, "at": e.at, "by": e.by, "action": e.action, "request": e.request_id, "details": e.details} for e in events]
+        )
+        return
+    from prs_cli.render.requests import history_table
+
+    history_table(events)
+
+
+@app.command("import")
+def import_requests(
+    file: Annotated[Path, typer.Argument(help="A CSV file with a header row (the columns of a school request form).", metavar="FILE.csv")],
+    by: By = None,
+    db: common.Db = None,
+    today: common.Today = None,
+    json: common.Json = False,
+    data_dir: common.DataDir = None,
+) -> None:
+    """Log every row of a CSV file, or none: each bad row is reported as FILE:LINE."""
+    import sys
+
+    from prs_cli.errors import InputError
+
+    day = common.today(today)
+    cal = common.calendar(data_dir)
+    who = _who(by)
+    rows = _read_rows(file)
+    repo = open_requests(db)
+    show_progress = sys.stderr.isatty() and len(rows) > PROGRESS_MIN_ROWS
+    with _progress(show_progress, len(rows)) as advance:
+        records, problems = _check_rows(cal, repo, file, rows, day, who, advance)
+        if problems:
+            for problem in problems:
+                common.note(problem)
+            raise InputError(f"{len(problems)} of {len(rows)} rows in {file} have problems; nothing was imported")
+        stored = repo.add_many(records, by=who, action="imported", progress=lambda n: advance(1))
+    if json:
+        common.print_json({"imported": len(stored), "ids": [r.id for r in stored]})
+    else:
+        typer.echo(f"Imported {len(stored)} request{'s' if len(stored) != 1 else ''} from {file}.")
+
+
+# --- import ---------------------------------------------------------------------------------
+
+COLUMNS = {
+    "candidate": ("candidate number", "candidate no", "cand no", "candidate", "cand number", "candidate num"),
+    "name": ("candidate name", "name"),
+    "uci": ("uci",),
+    "awarding_body": ("awarding body", "ab", "board"),
+    "qualification": ("qualification", "level", "qualification level"),
+    "subject": ("subject", "subject title"),
+    "component": ("component", "unit", "paper", "component code", "unit code"),
+    "service": ("service", "service code"),
+    "series": ("series", "exam series"),
+    "original_mark": ("original mark", "mark"),
+    "original_grade": ("original grade", "grade"),
+    "fee": ("fee",),
+    "note": ("note", "notes"),
+    "private_candidate": ("private", "private candidate"),
+    "late_reason": ("late reason",),
+    "results_released": ("results released",),
+}
+_ALIASES = {alias: key for key, aliases in COLUMNS.items() for alias in aliases}
+_YES = {"yes", "y", "true", "1", "x"}
+_NO = {"no", "n", "false", "0", ""}
+
+
+def _folded(header: str) -> str:
+    import re
+
+    return re.sub(r"[\s_.\-]+", " ", header.strip().casefold()).strip()
+
+
+def _read_rows(file: Path) -> list[tuple[int, dict[str, str]]]:
+    """(line number, {field: text}) for every non-blank row; unknown columns are ignored."""
+    import csv
+    import io
+
+    from prs_cli.errors import InputError
+
+    try:
+        raw = file.read_bytes()
+    except FileNotFoundError:
+        raise InputError(f"no file {file}") from None
+    except OSError as exc:
+        raise InputError(f"cannot read {file} ({exc.strerror})") from None
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        text = raw.decode("cp1252", errors="replace")  # Excel's plain "CSV" on Windows
+    reader = csv.reader(io.StringIO(text, newline=""))
+    try:
+        header = next(reader)
+    except StopIteration:
+        raise InputError(f"{file} is empty; it needs a header row") from None
+    except csv.Error as exc:
+        raise InputError(f"{file}:1: not a readable CSV header ({exc})") from None
+    fields: dict[int, str] = {}
+    for index, column in enumerate(header):
+        key = _ALIASES.get(_folded(column))
+        if key is None:
+            continue
+        if key in fields.values():
+            raise InputError(f"{file}:1: two columns give the {key.replace('_', ' ')} (one is {column!r})")
+        fields[index] = key
+    missing = [k for k in ("service", "component") if k not in fields.values()]
+    if missing:
+        raise InputError(f"{file}:1: no {' or '.join(missing)} column in the header")
+    rows = []
+    line = reader.line_num + 1
+    try:
+        for values in reader:
+            if any(v.strip() for v in values):
+                rows.append((line, {key: values[i] if i < len(values) else "" for i, key in fields.items()}))
+            line = reader.line_num + 1
+    except csv.Error as exc:
+        raise InputError(f"{file}:{reader.line_num}: not readable as CSV ({exc})") from None
+    return rows
+
+
+def _row_input(values: dict[str, str]):
+    from prs_cli.clock import parse_date
+    from prs_cli.errors import InputError
+    from prs_cli.render.csvout import FORMULA_START
+    from prs_cli.rules.intake import RequestInput
+
+    def text(key: str) -> str | None:
+        value = values.get(key, "").strip()
+        if value[:1] == "'" and value[1:2] in FORMULA_START:
+            value = value[1:]  # the quote `prs export` adds to neutralise a formula
+        return value or None
+
+    mark = text("original_mark")
+    if mark is not None and not mark.isdigit():
+        raise InputError(f"mark {mark!r} is not a whole number")
+    private = (values.get("private_candidate") or "").strip().casefold()
+    if private not in _YES | _NO:
+        raise InputError(f"private {private!r} should be yes or no")
+    released = text("results_released")
+    return RequestInput(
+        awarding_body=text("awarding_body"), qualification=text("qualification"), service=text("service"),
+        component=text("component"), candidate=text("candidate"), name=text("name"), uci=text("uci"),
+        private_candidate=private in _YES, series=text("series"), subject=text("subject"),
+        original_mark=int(mark) if mark is not None else None, original_grade=text("original_grade"),
+        fee=text("fee"), note=text("note"), late_reason=text("late_reason"),
+        results_released=parse_date(released, "results released") if released else None,
+    )
+
+
+def _check_rows(cal, repo, file, rows, day, who, advance):
+    """Every row checked as `prs request add` would, plus duplicates within the file and
+    against the log; returns (records, problems as FILE:LINE: sentence)."""
+    from prs_cli.errors import PrsError
+    from prs_cli.rules.intake import prepare_request
+
+    records, problems, seen = [], [], {}
+    for line, values in rows:
+        advance(1)
+        try:
+            record = prepare_request(cal, _row_input(values), today=day, by=who).record
+        except PrsError as error:
+            problems.append(f"{file}:{line}: {error.message}" + (f"; {error.hint}" if error.hint else ""))
+            continue
+        key = (record.candidate, record.component, record.service, record.series, record.awarding_body)
+        if key in seen:
+            problems.append(f"{file}:{line}: the same candidate, component, service and series as line {seen[key]}")
+            continue
+        seen[key] = line
+        existing = repo.duplicate_of(record)
+        if existing is not None:
+            problems.append(f"{file}:{line}: already logged as request {existing}")
+            continue
+        records.append(record)
+    return records, problems
+
+
+class _progress:
+    """A rich progress bar on stderr for large imports on a terminal; otherwise nothing."""
+
+    def __init__(self, enabled: bool, rows: int):
+        self.enabled = enabled
+        self.rows = rows
+        self.bar = None
+
+    def __enter__(self):
+        if not self.enabled:
+            return lambda n: None
+        from rich.progress import Progress
+
+        from prs_cli.render.console import console
+
+        self.bar = Progress(console=console(stderr=True), transient=True)
+        self.bar.start()
+        task = self.bar.add_task("Importing", total=self.rows * 2)
+        return lambda n: self.bar.advance(task, n)
+
+    def __exit__(self, *exc):
+        if self.bar is not None:
+            self.bar.stop()
+        return False

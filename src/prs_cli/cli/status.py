@@ -1,0 +1,88 @@
+"""`prs status`: requests by status, board and service for a series, with outcomes and fees."""
+
+from __future__ import annotations
+
+from typing import Annotated, Optional
+
+import typer
+
+from prs_cli.cli import common
+
+
+def status(
+    series: Annotated[Optional[str], typer.Option("--series", help="Series id, e.g. june-2026. Default: the latest series with results out.")] = None,
+    today: common.Today = None,
+    db: common.Db = None,
+    data_dir: common.DataDir = None,
+    json: common.Json = False,
+) -> None:
+    """The numbers a senior leader asks for: how many requests, where they stand, what they cost."""
+    from prs_cli import codes
+    from prs_cli.cli.due import load_records
+    from prs_cli.paths import database_path
+    from prs_cli.rules.status import current_series, status_report
+
+    cal = common.calendar(data_dir)
+    chosen = codes.resolve("series", series, cal.series) if series else current_series(cal, common.today(today))
+    requests, _ = load_records(database_path(db))
+    report = status_report(requests, chosen)
+    if json:
+        common.print_json(_record(report))
+        return
+    _print(cal, report)
+
+
+def _money(value) -> str:
+    return f"{value:.2f}"
+
+
+def _record(report) -> dict:
+    fees = report.fees
+    return {
+        "series": report.series,
+        "total": report.total,
+        "by_status": report.by_status,
+        "by_board": report.by_board,
+        "by_service": report.by_service,
+        "outcomes": report.outcomes,
+        "fees": {
+            "committed": _money(fees.committed),
+            "refunded": _money(fees.refunded),
+            "net": _money(fees.net),
+            "planned": _money(fees.planned),
+            "not_logged": fees.not_logged,
+        },
+    }
+
+
+def _print(cal, report) -> None:
+    from rich.table import Table
+
+    from prs_cli.render.console import console
+    from prs_cli.rules.status import STATUSES
+
+    name = cal.series[report.series].name if report.series in cal.series else report.series
+    out = console()
+    counts = ", ".join(f"{n} {s}" for s, n in report.by_status.items() if n)
+    out.print(f"{name}: {report.total} request{'s' if report.total != 1 else ''}" + (f" ({counts})" if counts else ""))
+    for title, rows in (("Awarding body", report.by_board), ("Service", report.by_service)):
+        if not rows:
+            continue
+        table = Table(title_justify="left")
+        table.add_column(title, no_wrap=True)
+        for s in STATUSES:
+            table.add_column(s.capitalize(), justify="right")
+        table.add_column("Total", justify="right")
+        for key, row in rows.items():
+            table.add_row(key, *(str(row[s]) for s in STATUSES), str(row["total"]))
+        out.print(table)
+    outcomes = report.outcomes
+    out.print(f"Outcomes: {outcomes['up']} up, {outcomes['unchanged']} unchanged, {outcomes['down']} down")
+    fees = report.fees
+    line = (
+        f"Fees: £{_money(fees.committed)} committed, £{_money(fees.refunded)} refunded, "
+        f"£{_money(fees.net)} net; £{_money(fees.planned)} more in drafts"
+    )
+    if fees.not_logged:
+        line += f"; {fees.not_logged} submitted request{'s' if fees.not_logged != 1 else ''} with no fee logged"
+    out.print(line)

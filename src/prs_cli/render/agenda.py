@@ -1,0 +1,116 @@
+"""The agenda for people: a rich table on a terminal, plain text for cron mail, markdown, JSON.
+
+Colour only ever comes from rich on a terminal (console() honours NO_COLOR and pipes); the
+plain-text and markdown forms are built as strings and never contain control characters.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from datetime import date
+
+from prs_cli.render.console import SEVERITY_STYLE, console, when
+
+HEADINGS = {"overdue": "Overdue", "due": "Due within 2 days", "upcoming": "Coming up"}
+
+
+def record(item) -> dict:
+    """One agenda item as JSON (the shape `prs due --json` and `prs summary --format json` share)."""
+    return {
+        "date": item.date,
+        "days_left": item.days_left,
+        "severity": item.severity,
+        "kind": item.kind,
+        "title": item.title,
+        "detail": item.detail,
+        "request_ids": list(item.request_ids),
+        "consent_ids": list(item.consent_ids),
+        "source": item.source,
+    }
+
+
+def counts(items) -> dict[str, int]:
+    found = Counter(item.severity for item in items)
+    return {severity: found.get(severity, 0) for severity in HEADINGS}
+
+
+def left(days: int) -> str:
+    """'today', 'in 3 days', '2 days ago'."""
+    if days == 0:
+        return "today"
+    if days == 1:
+        return "tomorrow"
+    if days == -1:
+        return "1 day ago"
+    return f"in {days} days" if days > 0 else f"{-days} days ago"
+
+
+def counts_line(items, days: int) -> str:
+    found = counts(items)
+    return (
+        f"{found['overdue']} overdue, {found['due']} due within 2 days, "
+        f"{found['upcoming']} more in the next {days} days"
+    )
+
+
+def agenda_table(items, today: date, days: int) -> None:
+    from rich.table import Table
+    from rich.text import Text
+
+    table = Table(title=f"What is due, {when(today)}: {counts_line(items, days)}", title_justify="left")
+    table.add_column("Date", no_wrap=True)
+    table.add_column("Left", no_wrap=True, justify="right")
+    table.add_column("What")
+    for item in items:
+        what = Text(item.title)
+        if item.detail:
+            what.append("\n" + item.detail, style="dim")
+        table.add_row(when(item.date), left(item.days_left), what, style=SEVERITY_STYLE[item.severity])
+    console().print(table)
+
+
+def header(settings, today: date) -> str:
+    centre = " ".join(p for p in (settings.centre_number, settings.centre_name) if p)
+    return f"Post-results summary for {centre or 'your centre'}, {when(today)}"
+
+
+def agenda_text(items, today: date, days: int, settings) -> str:
+    """The cron mail: heading, counts, then the items under their severity, plain ASCII layout."""
+    lines = [header(settings, today), "", counts_line(items, days) + "."]
+    for severity, heading in HEADINGS.items():
+        group = [i for i in items if i.severity == severity]
+        if not group:
+            continue
+        lines += ["", f"{heading.upper()} ({len(group)})"]
+        for item in group:
+            lines.append(f"- {when(item.date)} ({left(item.days_left)}): {_clean(item.title)}")
+            if item.detail:
+                lines.append(f"    {_clean(item.detail)}")
+    if not items:
+        lines += ["", "Nothing is overdue or due in the window."]
+    return "\n".join(lines) + "\n"
+
+
+def agenda_markdown(items, today: date, days: int, settings) -> str:
+    lines = [f"# {header(settings, today)}", "", counts_line(items, days) + "."]
+    for severity, heading in HEADINGS.items():
+        group = [i for i in items if i.severity == severity]
+        if not group:
+            continue
+        lines += ["", f"## {heading} ({len(group)})", "", "| Date | Left | What | Requests |", "|---|---|---|---|"]
+        for item in group:
+            what = _cell(item.title) + (f"<br>{_cell(item.detail)}" if item.detail else "")
+            ids = ", ".join(map(str, item.request_ids))
+            lines.append(f"| {when(item.date)} | {left(item.days_left)} | {what} | {ids} |")
+    if not items:
+        lines += ["", "Nothing is overdue or due in the window."]
+    return "\n".join(lines) + "\n"
+
+
+def _clean(text: str) -> str:
+    """Calendar notes and logged text may hold any character: keep mail to printable text."""
+    return "".join(ch if ch.isprintable() else " " for ch in text)
+
+
+def _cell(text: str) -> str:
+    return _clean(text).replace("|", "\\|")

@@ -1,0 +1,130 @@
+"""An iCalendar (RFC 5545) feed of the dates that matter, for Outlook and other calendars.
+
+Built with the maintained `icalendar` package, which does the escaping and line folding.
+Every event is all day (DTSTART;VALUE=DATE, DTEND the next day, exclusive) and its UID comes
+from what the event is, never from its date, so re-importing a feed after a date moves updates
+the event instead of adding a second one. Events carry request ids and service codes only,
+never a candidate's name or number.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from prs_cli.calendar.model import Calendar
+from prs_cli.records import RequestRecord
+from prs_cli.render.console import when
+
+PRODID = "-//prs//post-results services//EN"
+DOMAIN = "prs"
+
+
+@dataclass(frozen=True)
+class Event:
+    uid: str
+    day: date
+    summary: str
+    description: str
+    category: str
+
+
+def _slug(text: str) -> str:
+    return "".join(ch if ch.isalnum() else "-" for ch in text).strip("-")
+
+
+def _identity(*parts) -> str:
+    """A short stable hash of what an event is about (not when)."""
+    return hashlib.sha1("\x1f".join(str(p) for p in parts).encode("utf-8")).hexdigest()[:10]
+
+
+def calendar_events(calendar: Calendar, items: Iterable, lead_days: int) -> list[Event]:
+    """Key dates and board deadlines from rules.schedule.calendar_items, plus the centre's
+    internal deadline before each board deadline (lead_days earlier, on a working day)."""
+    from prs_cli.rules.agenda import internal_deadline
+
+    events = []
+    for item in items:
+        if item.date is None:
+            continue
+        who = item.service or _slug(item.kind)
+        ident = _identity(item.kind, item.title, item.qualifications, item.awarding_bodies)
+        series = calendar.series[item.series].name if item.series in calendar.series else item.series
+        description = f"{series}. Source: {item.source}."
+        if item.provisional:
+            description += " Provisional: check the board's page."
+        if item.note:
+            description += f" {item.note}"
+        if item.awarding_bodies:
+            description += f" Awarding bodies: {', '.join(item.awarding_bodies)}."
+        if item.kind == "request_deadline":
+            events.append(Event(f"deadline-{item.series}-{who}-{ident}@{DOMAIN}", item.date, item.title, description, "Board deadline"))
+            own = internal_deadline(calendar, item.date, lead_days)
+            if own != item.date:
+                events.append(
+                    Event(
+                        f"internal-{item.series}-{who}-{ident}@{DOMAIN}",
+                        own,
+                        f"Internal deadline: {item.title}",
+                        f"The centre's own deadline, {lead_days} days before the board's on {when(item.date)}, "
+                        f"moved back to a working day. {description}",
+                        "Internal deadline",
+                    )
+                )
+        else:
+            events.append(Event(f"{_slug(item.kind)}-{item.series}-{ident}@{DOMAIN}", item.date, item.title, description, "Key date"))
+    return events
+
+
+def request_events(calendar: Calendar, requests: Iterable[RequestRecord]) -> list[Event]:
+    """Each open request's completion due date (submitted: the board has it)."""
+    from prs_cli.rules.days import OutsideCalendar
+    from prs_cli.rules.requests import request_dates
+
+    events = []
+    for record in requests:
+        if record.status != "submitted":
+            continue
+        try:
+            due = request_dates(calendar, record).completion_due
+        except OutsideCalendar:
+            continue  # a year the calendar's bank holidays do not cover: no date to give
+        if due is None or due.date is None:
+            continue
+        body = calendar.awarding_bodies[record.awarding_body].name if record.awarding_body in calendar.awarding_bodies else record.awarding_body
+        events.append(
+            Event(
+                f"request-{record.id}-completion@{DOMAIN}",
+                due.date,
+                f"Request {record.id}: {body} {record.service} due back",
+                f"Request {record.id}, {record.service} for component {record.component}. {due.rule} ({due.source}). "
+                "Chase the board if no outcome has arrived.",
+                "Completion due",
+            )
+        )
+    return events
+
+
+def to_ics(events: Iterable[Event], stamp: datetime) -> bytes:
+    """The feed as bytes; `stamp` (UTC) is every event's DTSTAMP."""
+    import icalendar
+
+    feed = icalendar.Calendar()
+    feed.add("prodid", PRODID)
+    feed.add("version", "2.0")
+    feed.add("calscale", "GREGORIAN")
+    feed.add("x-wr-calname", "Post-results services (prs)")
+    for event in sorted(events, key=lambda e: (e.day, e.uid)):
+        entry = icalendar.Event()
+        entry.add("uid", event.uid)
+        entry.add("dtstamp", stamp)
+        entry.add("dtstart", event.day)
+        entry.add("dtend", event.day + timedelta(days=1))
+        entry.add("summary", event.summary)
+        entry.add("description", event.description)
+        entry.add("categories", [event.category])
+        entry.add("transp", "TRANSPARENT")
+        feed.add_component(entry)
+    return feed.to_ical()

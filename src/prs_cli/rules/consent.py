@@ -1,0 +1,274 @@
+"""Is a candidate's consent good for a request, and how long must it be kept.
+
+JCQ's rules (reference.md §2; seed:000; AQA-OB): written consent (an email counts) for
+re-checks, reviews, appeals and access to scripts; obtained only after the candidate has
+received their results; the candidate's own, never a parent's; the candidate told that the
+grade may go down as well as up; for scripts, the candidate's choice about classroom use and
+anonymity; kept at least six months after the outcome or any appeal. Service 3 needs none.
+Results reach candidates from 08:00 on results day; the restricted release to centres from
+00:01 the day before (and a board's embargo release to centres) is too early (JCQ-RES;
+JCQ-RES-TIMES; seed:003).
+
+Messages never name the candidate: they carry service names, dates and times only.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from datetime import date, datetime
+from typing import Literal
+
+from prs_cli.calendar.model import Calendar, Service
+from prs_cli.records import ConsentRecord, RequestRecord
+from prs_cli.render.console import when
+from prs_cli.rules.deadlines import Answer, candidates_see_results, release_for, retention_until
+
+ConsentStatus = Literal[
+    "ok",
+    "missing",
+    "before_results",
+    "not_covered",
+    "not_from_candidate",
+    "outcomes_not_acknowledged",
+    "anonymity_missing",
+    "not_needed",
+]
+GOOD = ("ok", "not_needed")
+CANDIDATE = "candidate"
+RULES_SOURCE = "seed:000"  # reference.md §2
+TIMING_SOURCE = "seed:000; AQA-OB; JCQ-RES"  # after results; 08:00 on results day
+
+# How close a consent came to being valid, for choosing the most relevant of several: a
+# consent that covers the service but came too early says more than one for another service.
+_PROGRESS = {
+    "not_covered": 0,
+    "not_from_candidate": 1,
+    "before_results": 2,
+    "outcomes_not_acknowledged": 3,
+    "anonymity_missing": 4,
+    "ok": 5,
+}
+
+
+@dataclass(frozen=True)
+class ValidFrom:
+    """The first moment the candidate could see their results (None when prs cannot know);
+    unpacks as (moment, explanation, source)."""
+
+    moment: datetime | None
+    explanation: str
+    source: str
+    time_known: bool = True  # False: only the day is known (Cambridge English online results)
+    centres_from: datetime | None = None  # restricted or embargo release to centres: too early
+
+    def __iter__(self):
+        return iter((self.moment, self.explanation, self.source))
+
+
+@dataclass(frozen=True)
+class ConsentFinding:
+    status: ConsentStatus
+    message: str
+    source: str
+    consent_id: int | None = None  # the consent judged (the best of several)
+    valid_from: datetime | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.status in GOOD
+
+
+def service_label(calendar: Calendar, code: str) -> str:
+    service = calendar.services.get(code)
+    return f"{service.name} ({code})" if service else code
+
+
+def valid_from(
+    calendar: Calendar,
+    series_id: str | None,
+    qualification: str,
+    body_code: str | None,
+    *,
+    results_released: date | None = None,
+) -> ValidFrom:
+    """When the candidate could first see results: the board's own learner release where it
+    differs from the series, else the series results day at its candidates' time (08:00)."""
+    qual = calendar.qualifications.get(qualification)
+    qual_name = qual.name if qual else qualification
+    if results_released is not None or (qual is not None and not qual.jcq):
+        if results_released is None:
+            return ValidFrom(
+                None,
+                f"the day {qual_name} results were released to the candidate is not recorded "
+                "(log it on the request with --results-released)",
+                "seed:004",
+                False,
+            )
+        return ValidFrom(
+            datetime.combine(results_released, datetime.min.time()),
+            f"{qual_name} results were released to the candidate on {when(results_released)}",
+            "seed:004",
+            False,
+        )
+    if series_id is None or series_id not in calendar.series:
+        return ValidFrom(None, f"the request names no series, so prs cannot tell when {qual_name} results were released", RULES_SOURCE)
+    series = calendar.series[series_id]
+    release = release_for(calendar, series_id, qualification, body_code)
+    if release is None:
+        return ValidFrom(
+            None,
+            f"the calendar has no {series.name} results day for {qual_name} (add it with --data-dir)",
+            RULES_SOURCE,
+        )
+    moment = candidates_see_results(release)
+    if moment is None:
+        return ValidFrom(None, f"the {series.name} results day for {qual_name} is not yet published", release.source)
+    if release.awarding_body is not None:
+        body = calendar.awarding_bodies[release.awarding_body].name
+        text = f"{body} releases {qual_name} results to candidates on {when(moment.date())} at {moment:%H:%M}"
+        source = release.source
+    else:
+        text = f"results for {qual_name} are released to candidates on {when(moment.date())} at {moment:%H:%M}"
+        source = f"{release.source}; JCQ-RES"
+    centres = datetime.combine(release.centres_date, release.centres_time) if release.centres_date else None
+    return ValidFrom(moment, text, source, centres_from=centres)
+
+
+def given_after_results(given_on: date, given_at: datetime | None, start: ValidFrom) -> bool:
+    """A date-only consent on results day counts as after release; a timed one is compared."""
+    if start.moment is None:
+        return False
+    if given_at is None or not start.time_known:
+        return given_on >= start.moment.date()
+    return given_at >= start.moment
+
+
+def describe_given(given_on: date, given_at: datetime | None) -> str:
+    return f"given {when(given_on)} at {given_at:%H:%M}" if given_at else f"dated {when(given_on)}"
+
+
+def timing_finding(given_on: date, given_at: datetime | None, start: ValidFrom) -> ConsentFinding:
+    """The one-question answer: is consent given then after results?"""
+    given = describe_given(given_on, given_at)
+    source = start.source if start.source.startswith(RULES_SOURCE) else f"{RULES_SOURCE}; {start.source}"
+    if start.moment is None:
+        return ConsentFinding(
+            "before_results",
+            f"consent {given} cannot be shown to follow results: {start.explanation}",
+            source,
+            valid_from=None,
+        )
+    if not given_after_results(given_on, given_at, start):
+        message = f"consent {given} is before {start.explanation}"
+        if start.centres_from is not None and (given_at or datetime.combine(given_on, start.centres_from.time())) >= start.centres_from:
+            message += f"; the release to centres from {when(start.centres_from.date())} at {start.centres_from:%H:%M} is too early"
+        return ConsentFinding("before_results", message, source, valid_from=start.moment)
+    return ConsentFinding("ok", f"consent {given} is after {start.explanation}", source, valid_from=start.moment)
+
+
+def applies_to(consent: ConsentRecord, request: RequestRecord) -> bool:
+    """Tied to the request explicitly, or untied and for the same candidate and series."""
+    if consent.requests:
+        return request.id in consent.requests
+    return consent.candidate is not None and consent.candidate == request.candidate and consent.series == request.series
+
+
+def scripts_choice_recorded(consent: ConsentRecord) -> bool:
+    """No classroom use at all, or a yes with the anonymity choice made."""
+    return consent.classroom_use is False or consent.anonymise is not None
+
+
+def _judge(calendar: Calendar, request: RequestRecord, service: Service, consent: ConsentRecord, start: ValidFrom) -> ConsentFinding:
+    label = service_label(calendar, request.service)
+    timing = timing_finding(consent.given_on, consent.given_at, start)
+
+    def finding(status: ConsentStatus, message: str, source: str = RULES_SOURCE) -> ConsentFinding:
+        return ConsentFinding(status, message, source, consent.id, start.moment)
+
+    if request.service not in consent.covers:
+        covers = ", ".join(consent.covers) or "no service"
+        return finding("not_covered", f"{label} is not covered by the candidate's consent, which covers only {covers}")
+    if consent.given_by.strip().casefold() != CANDIDATE:
+        return finding(
+            "not_from_candidate",
+            f"the consent for {label} was not given by the candidate; only the candidate's own consent is valid, never a parent's",
+        )
+    if timing.status != "ok":
+        return finding("before_results", timing.message, timing.source)
+    if not consent.acknowledged_outcomes:
+        return finding(
+            "outcomes_not_acknowledged",
+            f"the consent for {label} does not record that the candidate was told the grade may go down, stay the same or go up",
+        )
+    if service.scripts and not scripts_choice_recorded(consent):
+        return finding(
+            "anonymity_missing",
+            f"the consent for {label} does not record the candidate's choice on classroom use of the script and anonymity",
+        )
+    return finding("ok", f"consent {describe_given(consent.given_on, consent.given_at)} covers {label} and is after {start.explanation}", timing.source)
+
+
+def consent_status(calendar: Calendar, request: RequestRecord, consents: list[ConsentRecord]) -> ConsentFinding:
+    """The status of the best consent for a request: an ok one wins, otherwise the problem of
+    the consent that came closest (the latest one on a tie)."""
+    service = calendar.services[request.service]
+    label = service_label(calendar, request.service)
+    if not service.needs_consent:
+        return ConsentFinding("not_needed", f"{label} needs no candidate consent", service.source)
+    start = valid_from(calendar, request.series, request.qualification, request.awarding_body, results_released=request.results_released)
+    applicable = [c for c in consents if applies_to(c, request)]
+    if not applicable:
+        return ConsentFinding(
+            "missing",
+            f"no consent from the candidate is recorded for {label}; record it with 'prs consent record'",
+            RULES_SOURCE,
+            valid_from=start.moment,
+        )
+    judged = [(_judge(calendar, request, service, c, start), c) for c in applicable]
+    best, _ = max(judged, key=lambda pair: (_PROGRESS[pair[0].status], pair[1].given_at or datetime.combine(pair[1].given_on, datetime.min.time()), pair[1].id))
+    return best
+
+
+# --- retention -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Retention:
+    consent_id: int
+    covered: tuple[int, ...]  # request ids it covers, with any appeals that follow them
+    open_requests: tuple[int, ...]  # still draft or submitted: nothing may be disposed of
+    keep_until: Answer | None  # None while a covered request is open
+
+    def due(self, today: date) -> bool:
+        """Past its keep-until date (the day itself still keeps it) and nothing left open."""
+        return not self.open_requests and self.keep_until is not None and self.keep_until.date < today
+
+
+def covered_requests(consent: ConsentRecord, requests: list[RequestRecord]) -> list[RequestRecord]:
+    """The requests a consent is for (tied, or matching and of a service it covers), and every
+    appeal that follows one of them."""
+    chosen = {r.id: r for r in requests if applies_to(consent, r) and (consent.requests or r.service in consent.covers)}
+    grew = True
+    while grew:
+        grew = False
+        for r in requests:
+            if r.id not in chosen and r.follows_request in chosen:
+                chosen[r.id] = r
+                grew = True
+    return sorted(chosen.values(), key=lambda r: r.id)
+
+
+def retention(consent: ConsentRecord, requests: list[RequestRecord]) -> Retention:
+    """Keep until six months after the last outcome among the covered requests and appeals;
+    with no outcome at all (withdrawn, or never logged), six months after the consent."""
+    covered = covered_requests(consent, requests)
+    ids = tuple(r.id for r in covered)
+    still_open = tuple(r.id for r in covered if r.is_open)
+    if still_open:
+        return Retention(consent.id, ids, still_open, None)
+    outcomes = [r.outcome_on for r in covered if r.outcome_on is not None]
+    if outcomes:
+        return Retention(consent.id, ids, (), retention_until(max(outcomes)))
+    answer = retention_until(consent.given_on)
+    rule = f"keep consent 6 months; no request it covers has an outcome, so counted from the consent ({consent.given_on.isoformat()})"
+    return Retention(consent.id, ids, (), replace(answer, rule=rule))

@@ -1,0 +1,590 @@
+"""What the officer may log and change: every refusal an awarding body would make, decided
+before anything is written.
+
+Pure: the calendar, the records and `today` come in as arguments; errors are one sentence
+that names codes, dates and ids only (never a candidate's number or name).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field, replace
+from datetime import date
+from decimal import Decimal, InvalidOperation
+
+from prs_cli import codes
+from prs_cli.calendar.model import Calendar, Fee
+from prs_cli.errors import InputError, Refused
+from prs_cli.records import RequestRecord
+from prs_cli.rules.deadlines import Answer, appeal_deadline, availability, release_for, request_deadline
+
+CANDIDATE = re.compile(r"^[0-9]{4}$")
+UCI = re.compile(r"^[0-9A-Z]{13}$")
+FEE = re.compile(r"^[0-9]+(\.[0-9]{1,2})?$")
+MAX_TEXT = 2000
+
+
+def day(value: date | None) -> str:
+    """'Thu 20 Aug 2026', the way officers write dates."""
+    if value is None:
+        return "not yet published"
+    return f"{value:%a} {value.day} {value:%b %Y}"
+
+
+@dataclass(frozen=True)
+class RequestInput:
+    """A request as typed on the command line or read from an import row (codes unresolved)."""
+
+    awarding_body: str | None = None
+    qualification: str | None = None
+    service: str | None = None
+    component: str | None = None
+    candidate: str | None = None
+    name: str | None = None
+    uci: str | None = None
+    private_candidate: bool | None = None
+    series: str | None = None
+    subject: str | None = None
+    original_mark: int | None = None
+    original_grade: str | None = None
+    fee: str | None = None
+    note: str | None = None
+    late_reason: str | None = None
+    results_released: date | None = None
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """A new request that passed every check, the deadline it was checked against, and what
+    the officer should be told (warnings, where the fee came from)."""
+
+    record: RequestRecord
+    deadline: Answer
+    warnings: tuple[str, ...] = ()
+    fee_note: str | None = None
+
+
+@dataclass(frozen=True)
+class OutcomeResult:
+    record: RequestRecord
+    direction: str  # "up", "down", "unchanged" or "changed" (a scale prs cannot order)
+    refund: str  # one sentence on the fee under the board's rule
+    appeal: Answer | None
+
+
+@dataclass(frozen=True)
+class Change:
+    """A checked transition: the record as it will be stored, and what to tell the officer."""
+
+    record: RequestRecord
+    warnings: tuple[str, ...] = field(default_factory=tuple)
+
+
+# --- field checks ---------------------------------------------------------------------------
+
+
+def check_candidate(value: str) -> str:
+    text = value.strip()
+    if not CANDIDATE.match(text):
+        raise InputError("the candidate number must be exactly 4 digits (for example 0042)")
+    return text
+
+
+def check_uci(value: str) -> str:
+    text = value.strip().upper()
+    if not UCI.match(text):
+        raise InputError("the UCI must be 13 characters, digits and capital letters only")
+    return text
+
+
+def check_fee(value: str) -> str:
+    text = value.strip().removeprefix("£").strip()
+    if not FEE.match(text):
+        raise InputError(f"fee {value!r} is not an amount in pounds; write it like 43.45")
+    try:
+        Decimal(text)
+    except InvalidOperation:  # pragma: no cover - the pattern already guarantees a number
+        raise InputError(f"fee {value!r} is not an amount in pounds; write it like 43.45") from None
+    return text
+
+
+def check_mark(value: int | None, what: str = "mark") -> int | None:
+    if value is not None and value < 0:
+        raise InputError(f"the {what} must be 0 or more")
+    return value
+
+
+def _text(value: str | None, what: str) -> str | None:
+    if value is None:
+        return None
+    text = value.strip()
+    if len(text) > MAX_TEXT:
+        raise InputError(f"the {what} is longer than {MAX_TEXT} characters")
+    return text or None
+
+
+# --- series ---------------------------------------------------------------------------------
+
+
+def default_series(calendar: Calendar, today: date) -> str:
+    """The series whose post-results window is open on `today`: results out on or before today
+    and some request deadline still to come; the latest results day wins when several are."""
+    best: tuple[date, str] | None = None
+    for series_id, series in calendar.series.items():
+        released = [r.date for r in series.releases if r.date is not None and r.date <= today]
+        open_deadline = any(d.date is not None and d.date >= today for d in series.deadlines)
+        if released and open_deadline:
+            candidate = (max(released), series_id)
+            if best is None or candidate > best:
+                best = candidate
+    if best is None:
+        raise InputError(
+            f"no series has its post-results window open on {today.isoformat()}; name one with --series"
+        )
+    return best[1]
+
+
+# --- fees -----------------------------------------------------------------------------------
+
+
+def _fee_year(fee: Fee) -> int:
+    years = [int(y) for y in re.findall(r"(?<![0-9])(20[0-9]{2})(?![0-9])", fee.applies_to)]
+    return max(years) if years else 0
+
+
+def default_fee(calendar: Calendar, body_code: str, service_code: str, qualification: str) -> Fee | None:
+    """The board's most recent published fee for the service and qualification: fees from the
+    board's own pages before fees quoted by centres, then the latest year its `applies_to`
+    names, then the later entry in the board's list (later page versions are listed later)."""
+    body = calendar.awarding_bodies[body_code]
+    own_prefix = body.source.split("-")[0] + "-"
+    matches = [
+        (fee.source.startswith(own_prefix), _fee_year(fee), index, fee)
+        for index, fee in enumerate(body.fees)
+        if fee.service == service_code and (fee.qualifications is None or qualification in fee.qualifications)
+    ]
+    if not matches:
+        return None
+    return max(matches, key=lambda match: match[:3])[3]
+
+
+# --- a new request --------------------------------------------------------------------------
+
+
+def prepare_request(
+    calendar: Calendar,
+    given: RequestInput,
+    *,
+    today: date,
+    by: str | None = None,
+    prior: RequestRecord | None = None,
+    allow_late: bool = True,
+) -> Prepared:
+    """Check a new request as the board would and build the record to store (id 0, draft).
+
+    `prior`: the completed request an appeal or a Cambridge English Stage 2 follows; fields not
+    given are taken from it. `allow_late`: whether --late-reason may override a closed window.
+    """
+    warnings: list[str] = []
+    ab_given = given.awarding_body or (prior.awarding_body if prior else None)
+    qual_given = given.qualification or (prior.qualification if prior else None)
+    if not given.service:
+        raise InputError("say which service with --service (for example S2)")
+    service_code = codes.resolve("service", given.service, calendar.services)
+    if not ab_given:
+        raise InputError("say which awarding body with --ab (for example AQA)")
+    if not qual_given:
+        raise InputError("say which qualification with --qualification (for example gce-a-level)")
+    body_code = codes.resolve("awarding body", ab_given, calendar.awarding_bodies)
+    qualification = codes.resolve("qualification", qual_given, calendar.qualifications)
+    service = calendar.services[service_code]
+
+    component = _text(given.component, "component") or (prior.component if prior else None)
+    if not component:
+        raise InputError("say which component (unit or paper code) with --component; requests are per component")
+    if len(component) > 40:
+        raise InputError("the component code is longer than 40 characters")
+
+    _check_prior(calendar, service_code, prior, body_code, component)
+
+    candidate = given.candidate if given.candidate is not None else (prior.candidate if prior else None)
+    candidate = candidate.strip() or None if candidate is not None else None
+    if not service.per_candidate:
+        if candidate is not None or given.uci or given.name:
+            raise Refused(
+                f"Service {service_code[1:]} reviews a centre's moderation sample, never one candidate"
+                if service_code.startswith("S")
+                else f"{service.name} ({service_code}) reviews a centre's sample, never one candidate"
+            )
+    elif candidate is None and not (prior is not None and prior.candidate is None):
+        raise InputError(f"{service.name} ({service_code}) is for one candidate: give the 4-digit --candidate")
+    if candidate is not None:
+        candidate = check_candidate(candidate)
+    name = _text(given.name, "name") or (prior.name if prior else None)
+    uci = check_uci(given.uci) if given.uci else (prior.uci if prior else None)
+    private = given.private_candidate if given.private_candidate is not None else bool(prior and prior.private_candidate)
+
+    answer = availability(calendar, body_code, qualification, service_code)
+    if not answer.allowed:
+        raise Refused(f"{answer.reason} ({answer.source})")
+    if answer.status == "check":
+        warnings.append(f"check with the board: {answer.reason} ({answer.source})")
+
+    series_id, released = _series(calendar, given, qualification, body_code, today, prior)
+
+    deadline = request_deadline(
+        calendar,
+        series_id=series_id,
+        body_code=body_code,
+        qualification=qualification,
+        service_code=service_code,
+        results_released=released,
+        prior_outcome=prior.outcome_on if prior else None,
+    )
+    late_reason = _text(given.late_reason, "late reason")
+    if deadline.date is not None and today > deadline.date:
+        if not (allow_late and late_reason):
+            raise Refused(
+                f"{service.name} closed on {day(deadline.date)}: awarding bodies do not accept late requests",
+                "log it only with --late-reason" if allow_late else None,
+            )
+        warnings.append(f"logged late: {service.name} closed on {day(deadline.date)}")
+    elif deadline.date is None:
+        warnings.append(f"no request deadline to check against: {deadline.rule} ({deadline.source})")
+    elif deadline.provisional:
+        warnings.append(f"the deadline {day(deadline.date)} is provisional: {deadline.note or deadline.rule}")
+
+    fee_note = None
+    if given.fee is not None and given.fee.strip():
+        fee = check_fee(given.fee)
+    else:
+        published = default_fee(calendar, body_code, service_code, qualification)
+        fee = published.amount if published else None
+        if published is not None:
+            fee_note = (
+                f"fee £{published.amount} is {calendar.awarding_bodies[body_code].name}'s published fee "
+                f"({published.applies_to}; {published.source}); give --fee if yours differs"
+            )
+
+    original_mark = check_mark(given.original_mark)
+    original_grade = _text(given.original_grade, "grade")
+    if prior is not None:
+        if original_mark is None:
+            original_mark = prior.mark_after if prior.mark_after is not None else prior.original_mark
+        if original_grade is None:
+            original_grade = prior.grade_after or prior.original_grade
+
+    record = RequestRecord(
+        id=0,
+        status="draft",
+        series=series_id,
+        awarding_body=body_code,
+        qualification=qualification,
+        service=service_code,
+        component=component,
+        candidate=candidate,
+        name=name if service.per_candidate else None,
+        uci=uci if service.per_candidate else None,
+        private_candidate=private,
+        subject=_text(given.subject, "subject") or (prior.subject if prior else None),
+        original_mark=original_mark,
+        original_grade=original_grade,
+        fee=fee,
+        note=_text(given.note, "note"),
+        late_reason=late_reason,
+        results_released=released,
+        follows_request=prior.id if prior else None,
+        created_by=by,
+    )
+    return Prepared(record, deadline, tuple(warnings), fee_note)
+
+
+def _check_prior(calendar: Calendar, service_code: str, prior: RequestRecord | None, body_code: str, component: str) -> None:
+    service = calendar.services[service_code]
+    if not service.requires_prior:
+        if prior is not None:
+            raise InputError(f"--follows is only for services that follow an outcome; {service_code} does not")
+        return
+    needed = " or ".join(service.requires_prior)
+    if prior is None:
+        raise InputError(f"{service.name} ({service_code}) follows a completed {needed}: give that request's id with --follows")
+    if prior.service not in service.requires_prior:
+        raise Refused(f"{service.name} follows {needed}, and request {prior.id} is {prior.service}")
+    if prior.status != "completed" or prior.outcome_on is None:
+        raise Refused(f"request {prior.id} has no outcome yet ({prior.status}); {service.name} follows its outcome")
+    if prior.awarding_body != body_code:
+        raise Refused(f"request {prior.id} is with {prior.awarding_body}, not {body_code}")
+    if prior.component != component:
+        raise Refused(f"request {prior.id} is for component {prior.component}, not {component}")
+
+
+def _series(calendar, given: RequestInput, qualification: str, body_code: str, today: date, prior):
+    """(series id, results release date) for a new request; Cambridge English has no series."""
+    if not calendar.qualifications[qualification].jcq:
+        if given.series:
+            raise InputError(
+                f"{calendar.qualifications[qualification].name} belongs to no exam series; "
+                "give --results-released DATE instead of --series"
+            )
+        released = given.results_released or (prior.results_released if prior else None)
+        if released is None:
+            raise InputError(
+                f"{calendar.qualifications[qualification].name} results are released per candidate: "
+                "give the date with --results-released YYYY-MM-DD"
+            )
+        if released > today:
+            raise InputError(f"--results-released {released.isoformat()} is after today ({today.isoformat()})")
+        return None, released
+    if given.results_released is not None:
+        raise InputError(
+            "--results-released is only for qualifications outside the JCQ series (Cambridge English); "
+            "the series sets results day"
+        )
+    if given.series:
+        series_id = codes.resolve("series", given.series, calendar.series)
+    elif prior is not None and prior.series:
+        series_id = prior.series
+    else:
+        series_id = default_series(calendar, today)
+    if release_for(calendar, series_id, qualification, body_code) is None:
+        raise Refused(
+            f"{calendar.series[series_id].name} has no {calendar.qualifications[qualification].name} results "
+            "in the calendar; choose another --series"
+        )
+    return series_id, None
+
+
+# --- transitions ----------------------------------------------------------------------------
+
+
+def _not_after_today(value: date, what: str, today: date) -> None:
+    if value > today:
+        raise InputError(f"{what} {value.isoformat()} is after today ({today.isoformat()})")
+
+
+def submit(
+    calendar: Calendar,
+    record: RequestRecord,
+    *,
+    received: date | None,
+    today: date,
+    reference: str | None = None,
+    sample_received: date | None = None,
+    by: str | None = None,
+) -> Change:
+    """The board received the request (and, for Service 3, the moderation sample).
+
+    A submitted Service 3 whose sample had not arrived may be submitted again with only
+    --sample-received; anything else submitted twice is refused.
+    """
+    service = calendar.services[record.service]
+    from_sample = service.completion_from == "sample_received"
+    if sample_received is not None and not from_sample:
+        sampled = [f"{s.name} ({code})" for code, s in calendar.services.items() if s.completion_from == "sample_received"]
+        raise InputError(f"--sample-received is only for {' and '.join(sampled)}")
+    if sample_received is not None:
+        _not_after_today(sample_received, "--sample-received", today)
+    if record.status == "submitted" and from_sample and record.sample_received_on is None and sample_received is not None and received is None:
+        if sample_received < record.received_on:
+            raise InputError("the sample cannot arrive before the board received the request")
+        return Change(replace(record, sample_received_on=sample_received))
+    if record.status != "draft":
+        raise Refused(f"request {record.id} is already {record.status}; only a draft can be submitted")
+    if received is None:
+        raise InputError("say when the board received the request with --received YYYY-MM-DD")
+    _not_after_today(received, "--received", today)
+    if sample_received is not None and sample_received < received:
+        raise InputError("the sample cannot arrive before the board received the request")
+    warnings = []
+    deadline = request_deadline(
+        calendar,
+        series_id=record.series,
+        body_code=record.awarding_body,
+        qualification=record.qualification,
+        service_code=record.service,
+        results_released=record.results_released,
+    ) if not service.requires_prior else None
+    if deadline is not None and deadline.date is not None and received > deadline.date:
+        warnings.append(
+            f"the board received it after {service.name} closed on {day(deadline.date)}; expect it to be refused"
+        )
+    if from_sample and sample_received is None:
+        warnings.append("the completion date follows when the sample arrives: record it with --sample-received")
+    return Change(
+        replace(
+            record,
+            status="submitted",
+            received_on=received,
+            sample_received_on=sample_received,
+            board_reference=_text(reference, "reference"),
+            submitted_by=by,
+        ),
+        tuple(warnings),
+    )
+
+
+GCSE_GRADES = ("U", "1", "2", "3", "4", "5", "6", "7", "8", "9")
+GCE_GRADES = ("U", "E", "D", "C", "B", "A", "A*")
+BTEC_GRADES = ("U", "P", "M", "D", "D*")
+BTEC_WORDS = {"PASS": "P", "MERIT": "M", "DISTINCTION": "D", "DISTINCTION*": "D*", "UNCLASSIFIED": "U"}
+LEVELLED = re.compile(r"^(?:L(?:EVEL)?\s*([12])\s*)?(PASS|MERIT|DISTINCTION\*?|UNCLASSIFIED|D\*|D|M|P|U)$")
+
+
+def _grade_rank(grade: str) -> tuple[str, int] | None:
+    """(scale, rank) for a grade on a scale prs knows, else None."""
+    text = re.sub(r"\s+", " ", grade.strip().upper())
+    for scale, grades in (("gcse", GCSE_GRADES), ("gce", GCE_GRADES)):
+        if text in grades:
+            return scale, grades.index(text)
+    match = LEVELLED.match(text)
+    if match:
+        level, letter = match.groups()
+        letter = BTEC_WORDS.get(letter, letter)
+        rank = BTEC_GRADES.index(letter)
+        if level is None:
+            return "btec", rank
+        return "btec-levelled", 0 if letter == "U" else int(level) * 10 + rank
+    return None
+
+
+def grade_direction(
+    grade_before: str | None, grade_after: str | None, mark_before: int | None, mark_after: int | None
+) -> str:
+    """'up', 'down' or 'unchanged' from the grades (GCSE 9-1, GCE A*-E, BTEC-style D*-P with
+    Level 1/2 prefixes), falling back to the marks; 'changed' when the scale is unknown."""
+    if grade_after is None and mark_after is None:
+        return "unchanged"
+    if grade_before and grade_after:
+        before, after = _grade_rank(grade_before), _grade_rank(grade_after)
+        if before and after and before[0] == after[0]:
+            return _compare(before[1], after[1])
+        if _same_grade(grade_before, grade_after):
+            return "unchanged"
+        if mark_before is None or mark_after is None:
+            return "changed"
+    if mark_before is not None and mark_after is not None:
+        return _compare(mark_before, mark_after)
+    if grade_after is not None and grade_before is None:
+        return "changed"
+    return "unchanged"
+
+
+def _compare(before, after) -> str:
+    return "up" if after > before else "down" if after < before else "unchanged"
+
+
+def _same_grade(a: str, b: str) -> bool:
+    return re.sub(r"\s+", "", a).upper() == re.sub(r"\s+", "", b).upper()
+
+
+def grade_changed(grade_before: str | None, grade_after: str | None) -> bool | None:
+    """None when prs cannot tell (the original grade was never logged)."""
+    if grade_after is None:
+        return False
+    if grade_before is None:
+        return None
+    return not _same_grade(grade_before, grade_after)
+
+
+def record_outcome(
+    calendar: Calendar,
+    record: RequestRecord,
+    *,
+    on: date,
+    today: date,
+    mark_after: int | None = None,
+    grade_after: str | None = None,
+) -> OutcomeResult:
+    """The board's answer: direction, the fee under the board's rule, the appeal deadline.
+    No --mark-after and no --grade-after means the result stood."""
+    if record.status == "draft":
+        raise Refused(
+            f"request {record.id} is a draft: record when the board received it first "
+            f"(prs request submit {record.id} --received DATE)"
+        )
+    if record.status != "submitted":
+        raise Refused(f"request {record.id} is {record.status}; only a submitted request can have an outcome")
+    _not_after_today(on, "--on", today)
+    if record.received_on is not None and on < record.received_on:
+        raise InputError(
+            f"--on {on.isoformat()} is before the board received the request ({record.received_on.isoformat()})"
+        )
+    check_mark(mark_after, "mark after")
+    grade_after = _text(grade_after, "grade")
+    direction = grade_direction(record.original_grade, grade_after, record.original_mark, mark_after)
+    changed = grade_changed(record.original_grade, grade_after)
+    if direction == "changed" and changed is None:
+        changed = True
+    refunded, refund = _refund(calendar, record, changed)
+    updated = replace(
+        record,
+        status="completed",
+        outcome_on=on,
+        mark_after=mark_after,
+        grade_after=grade_after,
+        outcome=direction if direction in ("up", "down", "unchanged") else None,
+        fee_refunded=refunded,
+    )
+    appeal = None
+    if "APP1" in calendar.services and record.service in calendar.services["APP1"].requires_prior:
+        appeal = appeal_deadline(calendar, record.awarding_body, record.qualification, on)
+    return OutcomeResult(updated, direction, refund, appeal)
+
+
+def _refund(calendar: Calendar, record: RequestRecord, changed: bool | None) -> tuple[bool | None, str]:
+    body = calendar.awarding_bodies[record.awarding_body]
+    rule = body.refund
+    if not record.fee or Decimal(record.fee) == 0:
+        return None, "no fee was logged for this request"
+    if rule.when == "unknown":
+        return None, f"{body.name}'s refund rule is not in the calendar: check the board's fees page ({rule.source})"
+    if rule.when == "never":
+        return False, f"{body.name} does not refund the fee ({rule.source})"
+    if changed is None:
+        return None, (
+            f"{body.name} refunds the fee if the grade changes ({rule.source}); the original grade was not "
+            "logged, so prs cannot tell"
+        )
+    if changed:
+        return True, f"the grade changed, so {body.name} refunds the £{record.fee} fee ({rule.source})"
+    return False, f"the grade did not change, so {body.name} keeps the £{record.fee} fee ({rule.source})"
+
+
+def check_appeal(calendar: Calendar, review: RequestRecord, *, on: date, today: date) -> Answer:
+    """A preliminary appeal lodged on `on` after `review`'s outcome: the window it must meet."""
+    _not_after_today(on, "--on", today)
+    required = calendar.services["APP1"].requires_prior
+    if review.service not in required:
+        raise Refused(
+            f"a preliminary appeal follows {' or '.join(required)}; request {review.id} is {review.service}"
+        )
+    if review.status != "completed" or review.outcome_on is None:
+        raise Refused(f"request {review.id} has no outcome yet ({review.status}); appeal after the review's outcome")
+    if on < review.outcome_on:
+        raise InputError(f"--on {on.isoformat()} is before the review's outcome ({review.outcome_on.isoformat()})")
+    deadline = appeal_deadline(calendar, review.awarding_body, review.qualification, review.outcome_on)
+    if deadline.date is not None and on > deadline.date:
+        raise Refused(
+            f"the preliminary appeal window closed on {day(deadline.date)} ({deadline.rule}); "
+            "awarding bodies do not accept late appeals"
+        )
+    return deadline
+
+
+def withdraw(record: RequestRecord, *, reason: str) -> Change:
+    if record.status not in ("draft", "submitted"):
+        raise Refused(f"request {record.id} is {record.status}; only a draft or submitted request can be withdrawn")
+    text = _text(reason, "reason")
+    if not text:
+        raise InputError("say why with --reason")
+    return Change(replace(record, status="withdrawn", closed_reason=text))
+
+
+def reject(record: RequestRecord, *, reason: str) -> Change:
+    """The board refused the request."""
+    if record.status not in ("draft", "submitted"):
+        raise Refused(f"request {record.id} is {record.status}; only a draft or submitted request can be rejected")
+    text = _text(reason, "reason")
+    if not text:
+        raise InputError("say why the board rejected it")
+    return Change(replace(record, status="rejected", closed_reason=text))

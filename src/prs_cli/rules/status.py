@@ -1,0 +1,102 @@
+"""The numbers a senior leader asks for: requests by status, board and service, outcomes, fees.
+
+Fees are logged as text pounds ("43.45") and summed with Decimal, so totals are exact.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal, InvalidOperation
+
+from prs_cli.calendar.model import Calendar
+from prs_cli.errors import InputError
+from prs_cli.records import RequestRecord
+
+STATUSES = ("draft", "submitted", "completed", "withdrawn", "rejected")
+OUTCOMES = ("up", "unchanged", "down")
+COMMITTED = ("submitted", "completed")  # the board has the request: its fee is owed
+
+
+@dataclass(frozen=True)
+class Fees:
+    committed: Decimal  # submitted or completed
+    refunded: Decimal  # of those, refunded because the grade changed
+    planned: Decimal  # still draft
+    not_logged: int  # committed requests with no fee logged (the totals leave them out)
+
+    @property
+    def net(self) -> Decimal:
+        return self.committed - self.refunded
+
+
+@dataclass(frozen=True)
+class StatusReport:
+    series: str
+    total: int
+    by_status: dict[str, int]
+    by_board: dict[str, dict[str, int]]  # board -> status -> count, with "total"
+    by_service: dict[str, dict[str, int]]
+    outcomes: dict[str, int]
+    fees: Fees
+
+
+def current_series(calendar: Calendar, today: date) -> str:
+    """The series with the latest results day on or before today (the one being worked on)."""
+    released = [
+        (max(r.date for r in s.releases if r.date is not None and r.date <= today), series_id)
+        for series_id, s in calendar.series.items()
+        if any(r.date is not None and r.date <= today for r in s.releases)
+    ]
+    if not released:
+        raise InputError(f"no series has results out by {today.isoformat()}; name one with --series")
+    return max(released)[1]
+
+
+def status_report(requests: Iterable[RequestRecord], series: str) -> StatusReport:
+    by_status = dict.fromkeys(STATUSES, 0)
+    by_board: dict[str, dict[str, int]] = {}
+    by_service: dict[str, dict[str, int]] = {}
+    outcomes = dict.fromkeys(OUTCOMES, 0)
+    committed = refunded = planned = Decimal(0)
+    not_logged = total = 0
+    for r in requests:
+        if r.series != series:
+            continue
+        total += 1
+        by_status[r.status] = by_status.get(r.status, 0) + 1
+        for table, key in ((by_board, r.awarding_body), (by_service, r.service)):
+            row = table.setdefault(key, {**dict.fromkeys(STATUSES, 0), "total": 0})
+            row[r.status] = row.get(r.status, 0) + 1
+            row["total"] += 1
+        if r.outcome in outcomes:
+            outcomes[r.outcome] += 1
+        fee = _pounds(r.fee)
+        if r.status in COMMITTED:
+            if fee is None:
+                not_logged += 1
+            else:
+                committed += fee
+                if r.fee_refunded:
+                    refunded += fee
+        elif r.status == "draft" and fee is not None:
+            planned += fee
+    return StatusReport(
+        series,
+        total,
+        by_status,
+        dict(sorted(by_board.items())),
+        dict(sorted(by_service.items())),
+        outcomes,
+        Fees(committed, refunded, planned, not_logged),
+    )
+
+
+def _pounds(text: str | None) -> Decimal | None:
+    if not text:
+        return None
+    try:
+        return Decimal(text)
+    except InvalidOperation:
+        return None  # the log only stores checked amounts; anything else is left out, not guessed

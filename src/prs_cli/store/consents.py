@@ -1,0 +1,266 @@
+"""Consent records: record, read, and purge the personal details once they may go.
+
+Every change is one transaction with its audit event. An event's details hold codes, ids and
+dates only, so the trail outlives a purge and still shows that consent existed.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from datetime import date, datetime
+
+from prs_cli.errors import NotFound, Refused
+from prs_cli.records import OPEN_STATUSES, ConsentRecord, RequestRecord
+from prs_cli.store.db import storage_error, transaction
+from prs_cli.store.requests import now_utc
+
+_COLUMNS = (
+    "id, candidate, series, given_on, given_at, method, given_by, covers, acknowledged_outcomes, "
+    "classroom_use, anonymise, note, recorded_at, recorded_by, purged_at"
+)
+_OPEN = "(" + ", ".join(f"'{s}'" for s in OPEN_STATUSES) + ")"
+
+
+def record(
+    conn: sqlite3.Connection,
+    *,
+    candidate: str,
+    series: str | None,
+    given_on: date,
+    given_at: datetime | None,
+    method: str,
+    given_by: str,
+    covers: tuple[str, ...],
+    acknowledged_outcomes: bool,
+    classroom_use: bool | None,
+    anonymise: bool | None,
+    requests: tuple[int, ...],
+    note: str | None,
+    by: str | None,
+) -> ConsentRecord:
+    """Store a consent (tied to `requests` when given); refused if a tied request is for
+    another candidate or series, so a form can never be filed against the wrong request."""
+    now = now_utc()
+    try:
+        with transaction(conn):
+            for request_id in requests:
+                row = conn.execute("SELECT candidate, series FROM requests WHERE id = ?", (request_id,)).fetchone()
+                if row is None:
+                    raise NotFound(f"no request {request_id} in the log; 'prs request list' shows the ids")
+                if row[0] != candidate:
+                    raise Refused(f"request {request_id} is for a different candidate; nothing was recorded")
+                if row[1] != series:
+                    raise Refused(f"request {request_id} is in series {row[1] or 'none'}, not {series or 'none'}; nothing was recorded")
+            cursor = conn.execute(
+                "INSERT INTO consents (candidate, series, given_on, given_at, method, given_by, covers, "
+                "acknowledged_outcomes, classroom_use, anonymise, note, recorded_at, recorded_by) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    candidate,
+                    series,
+                    given_on.isoformat(),
+                    given_at.isoformat(timespec="minutes") if given_at else None,
+                    method,
+                    given_by,
+                    ",".join(covers),
+                    int(acknowledged_outcomes),
+                    _bool_in(classroom_use),
+                    _bool_in(anonymise),
+                    note,
+                    now,
+                    by,
+                ),
+            )
+            consent_id = cursor.lastrowid
+            conn.executemany(
+                "INSERT INTO consent_requests (consent_id, request_id) VALUES (?, ?)",
+                [(consent_id, r) for r in requests],
+            )
+            details = {
+                "series": series,
+                "given_on": given_on.isoformat(),
+                "given_at": given_at.isoformat(timespec="minutes") if given_at else None,
+                "method": method,
+                "from_candidate": given_by.strip().casefold() == "candidate",
+                "covers": list(covers),
+                "acknowledged_outcomes": acknowledged_outcomes,
+                "requests": list(requests),
+            }
+            _event(conn, now, by, "consent_recorded", consent_id, details)
+            return _get(conn, consent_id)
+    except sqlite3.Error as exc:
+        raise storage_error(exc) from None
+
+
+def get(conn: sqlite3.Connection, consent_id: int) -> ConsentRecord:
+    try:
+        return _get(conn, consent_id)
+    except sqlite3.Error as exc:
+        raise storage_error(exc) from None
+
+
+def list_consents(
+    conn: sqlite3.Connection,
+    *,
+    candidate: str | None = None,
+    series: str | None = None,
+    request_id: int | None = None,
+) -> list[ConsentRecord]:
+    """Consents, oldest first; filters combine. `request_id`: consents tied to that request."""
+    where, args = [], []
+    if candidate is not None:
+        where.append("candidate = ?")
+        args.append(candidate)
+    if series is not None:
+        where.append("series = ?")
+        args.append(series)
+    if request_id is not None:
+        where.append("id IN (SELECT consent_id FROM consent_requests WHERE request_id = ?)")
+        args.append(request_id)
+    sql = f"SELECT {_COLUMNS} FROM consents"
+    if where:
+        sql += " WHERE " + " AND ".join(where)
+    try:
+        return _records(conn, conn.execute(sql + " ORDER BY id", args).fetchall())
+    except sqlite3.Error as exc:
+        raise storage_error(exc) from None
+
+
+def for_request(conn: sqlite3.Connection, request: RequestRecord) -> list[ConsentRecord]:
+    """Every consent that may apply to a request: tied to it, or untied and for the same
+    candidate and series (rules.consent.applies_to decides)."""
+    sql = (
+        f"SELECT {_COLUMNS} FROM consents c WHERE id IN (SELECT consent_id FROM consent_requests WHERE request_id = ?) "
+        "OR (candidate = ? AND series IS ? AND NOT EXISTS (SELECT 1 FROM consent_requests t WHERE t.consent_id = c.id)) "
+        "ORDER BY id"
+    )
+    try:
+        return _records(conn, conn.execute(sql, (request.id, request.candidate, request.series)).fetchall())
+    except sqlite3.Error as exc:
+        raise storage_error(exc) from None
+
+
+def purge(
+    conn: sqlite3.Connection,
+    consent_id: int,
+    *,
+    covered: tuple[int, ...],
+    details: dict,
+    by: str | None,
+) -> ConsentRecord:
+    """Blank the candidate and free-text fields, tie the consent to the requests it covered (so
+    checks still find it) and log an event with `details` (codes and dates only).
+
+    Re-checked inside the write lock: refused if any covered request, an appeal following one,
+    or a new matching request is still open.
+    """
+    now = now_utc()
+    try:
+        with transaction(conn):
+            consent = _get(conn, consent_id)
+            if consent.purged_at is not None:
+                raise Refused(f"consent {consent_id} was already purged on {consent.purged_at.date().isoformat()}")
+            still_open = _open_requests(conn, consent, covered)
+            if still_open:
+                raise Refused(still_open_message(consent_id, still_open))
+            conn.executemany(
+                "INSERT OR IGNORE INTO consent_requests (consent_id, request_id) VALUES (?, ?)",
+                [(consent_id, r) for r in covered],
+            )
+            conn.execute(
+                "UPDATE consents SET candidate = NULL, note = NULL, "
+                "given_by = CASE WHEN lower(trim(given_by)) = 'candidate' THEN 'candidate' ELSE 'other' END, "
+                "purged_at = ? WHERE id = ?",
+                (now, consent_id),
+            )
+            _event(conn, now, by, "consent_purged", consent_id, details)
+            return _get(conn, consent_id)
+    except sqlite3.Error as exc:
+        raise storage_error(exc) from None
+
+
+def still_open_message(consent_id: int, open_ids) -> str:
+    ids = list(open_ids)
+    listed = ", ".join(str(r) for r in ids)
+    which = f"request {listed} it covers is" if len(ids) == 1 else f"requests {listed} it covers are"
+    return f"consent {consent_id} cannot be purged: {which} still open"
+
+
+def events(conn: sqlite3.Connection, consent_id: int) -> list[dict]:
+    """The audit trail of one consent, oldest first."""
+    try:
+        rows = conn.execute(
+            "SELECT at, by, action, details FROM events WHERE consent_id = ? ORDER BY id", (consent_id,)
+        ).fetchall()
+    except sqlite3.Error as exc:
+        raise storage_error(exc) from None
+    return [{"at": at, "by": by, "action": action, "details": json.loads(details)} for at, by, action, details in rows]
+
+
+def _open_requests(conn: sqlite3.Connection, consent: ConsentRecord, covered: tuple[int, ...]) -> list[int]:
+    marks = ", ".join("?" for _ in covered) or "NULL"
+    sql = f"SELECT id FROM requests WHERE status IN {_OPEN} AND (id IN ({marks}) OR follows_request IN ({marks})"
+    args: list = [*covered, *covered]
+    if not consent.requests and consent.candidate is not None:
+        services = ", ".join("?" for _ in consent.covers) or "NULL"
+        sql += f" OR (candidate = ? AND series IS ? AND service IN ({services}))"
+        args += [consent.candidate, consent.series, *consent.covers]
+    return [row[0] for row in conn.execute(sql + ") ORDER BY id", args).fetchall()]
+
+
+def _event(conn: sqlite3.Connection, now: str, by: str | None, action: str, consent_id: int, details: dict) -> None:
+    conn.execute(
+        "INSERT INTO events (at, by, action, consent_id, details) VALUES (?, ?, ?, ?, ?)",
+        (now, by, action, consent_id, json.dumps(details, sort_keys=True)),
+    )
+
+
+def _get(conn: sqlite3.Connection, consent_id: int) -> ConsentRecord:
+    row = conn.execute(f"SELECT {_COLUMNS} FROM consents WHERE id = ?", (consent_id,)).fetchone()
+    if row is None:
+        raise NotFound(f"no consent {consent_id}; see 'prs consent check'")
+    return _records(conn, [row])[0]
+
+
+def _records(conn: sqlite3.Connection, rows: list[tuple]) -> list[ConsentRecord]:
+    ties: dict[int, list[int]] = {}
+    if rows:
+        marks = ", ".join("?" for _ in rows)
+        for consent_id, request_id in conn.execute(
+            f"SELECT consent_id, request_id FROM consent_requests WHERE consent_id IN ({marks}) ORDER BY request_id",
+            [row[0] for row in rows],
+        ):
+            ties.setdefault(consent_id, []).append(request_id)
+    return [_record(row, tuple(ties.get(row[0], ()))) for row in rows]
+
+
+def _record(row: tuple, requests: tuple[int, ...]) -> ConsentRecord:
+    (cid, candidate, series, given_on, given_at, method, given_by, covers, acknowledged,
+     classroom_use, anonymise, note, recorded_at, recorded_by, purged_at) = row
+    return ConsentRecord(
+        id=cid,
+        candidate=candidate,
+        series=series,
+        given_on=date.fromisoformat(given_on),
+        given_at=datetime.fromisoformat(given_at) if given_at else None,
+        method=method,
+        given_by=given_by,
+        covers=tuple(c for c in covers.split(",") if c),
+        acknowledged_outcomes=bool(acknowledged),
+        classroom_use=_bool_out(classroom_use),
+        anonymise=_bool_out(anonymise),
+        requests=requests,
+        note=note,
+        recorded_at=datetime.fromisoformat(recorded_at) if recorded_at else None,
+        recorded_by=recorded_by,
+        purged_at=datetime.fromisoformat(purged_at) if purged_at else None,
+    )
+
+
+def _bool_in(value: bool | None) -> int | None:
+    return None if value is None else int(value)
+
+
+def _bool_out(value: int | None) -> bool | None:
+    return None if value is None else bool(value)

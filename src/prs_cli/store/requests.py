@@ -1,0 +1,249 @@
+"""The request log in SQLite: every change one transaction, with its line in the audit trail.
+
+The rules decide whether a change is allowed (rules/intake.py); this module stores it, and
+re-checks the status inside the write lock so that two officers cannot both move the same
+request. Event details hold codes, dates and statuses only, never names or free text.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Callable
+from dataclasses import dataclass, fields, replace
+from datetime import date, datetime, timezone
+from pathlib import Path
+
+from prs_cli.errors import NotFound, Refused
+from prs_cli.records import RequestRecord
+from prs_cli.store.db import storage_error, transaction
+
+_FIELDS = [f.name for f in fields(RequestRecord)]
+_COLUMNS = [name for name in _FIELDS if name != "id"]
+_DATES = {"results_released", "received_on", "sample_received_on", "outcome_on"}
+_BOOLS = {"private_candidate", "fee_refunded"}
+
+
+@dataclass(frozen=True)
+class Event:
+    id: int
+    at: str  # UTC, ISO 8601
+    by: str | None
+    action: str
+    request_id: int | None
+    details: dict
+
+
+@dataclass(frozen=True)
+class Filters:
+    status: str | None = None
+    awarding_body: str | None = None
+    service: str | None = None
+    series: str | None = None
+    candidate: str | None = None
+
+
+def now_utc() -> str:
+    return datetime.now(timezone.utc).replace(microsecond=0).isoformat()
+
+
+def _to_row(record: RequestRecord) -> list:
+    values = []
+    for name in _COLUMNS:
+        value = getattr(record, name)
+        if isinstance(value, (date, datetime)):
+            value = value.isoformat()
+        elif isinstance(value, bool):
+            value = int(value)
+        values.append(value)
+    return values
+
+
+def _from_row(row: sqlite3.Row) -> RequestRecord:
+    data = dict(row)
+    for name in _DATES:
+        if data[name] is not None:
+            data[name] = date.fromisoformat(data[name])
+    if data["created_at"] is not None:
+        data["created_at"] = datetime.fromisoformat(data["created_at"])
+    for name in _BOOLS:
+        if data[name] is not None:
+            data[name] = bool(data[name])
+    return RequestRecord(**{name: data[name] for name in _FIELDS})
+
+
+def summary(record: RequestRecord) -> dict:
+    """What an audit line may say about a request: codes, dates and statuses only."""
+    details = {
+        "status": record.status,
+        "series": record.series,
+        "awarding_body": record.awarding_body,
+        "qualification": record.qualification,
+        "service": record.service,
+        "component": record.component,
+    }
+    if record.follows_request is not None:
+        details["follows"] = record.follows_request
+    if record.results_released is not None:
+        details["results_released"] = record.results_released.isoformat()
+    if record.late_reason:
+        details["late"] = True
+    return details
+
+
+class Requests:
+    """The repository. `path` is only for error messages."""
+
+    def __init__(self, conn: sqlite3.Connection, path: Path | None = None):
+        self.conn = conn
+        self.path = path
+        conn.row_factory = sqlite3.Row
+
+    # --- writing ----------------------------------------------------------------------------
+
+    def add(self, record: RequestRecord, *, by: str | None) -> RequestRecord:
+        """Store a new request (its id and created_at are assigned here), in one transaction."""
+        return self.add_many([record], by=by)[0]
+
+    def add_many(
+        self,
+        records: list[RequestRecord],
+        *,
+        by: str | None,
+        action: str = "added",
+        progress: Callable[[int], None] | None = None,
+    ) -> list[RequestRecord]:
+        """All of `records` or none of them (a killed import leaves the database as it was).
+
+        A request that follows another (an appeal, a Stage 2) also leaves a line in the
+        history of the one it follows."""
+        stored = []
+        at = now_utc()
+        try:
+            with transaction(self.conn, self.path):
+                for record in records:
+                    record = replace(record, created_at=datetime.fromisoformat(at), created_by=record.created_by or by)
+                    try:
+                        cursor = self.conn.execute(
+                            f"INSERT INTO requests ({', '.join(_COLUMNS)}) VALUES ({', '.join('?' for _ in _COLUMNS)})",
+                            _to_row(record),
+                        )
+                    except sqlite3.IntegrityError:
+                        existing = self._duplicate_of(record)
+                        raise Refused(
+                            "the same candidate, component, service and series is already logged"
+                            + (f" as request {existing}" if existing else "")
+                            + "; withdraw it first if this one replaces it"
+                        ) from None
+                    record = replace(record, id=cursor.lastrowid)
+                    self._event(at, by, action, record.id, summary(record))
+                    if record.follows_request is not None:
+                        details = {"request": record.id, "service": record.service, "status": record.status}
+                        self._event(at, by, "followed_by", record.follows_request, details)
+                    stored.append(record)
+                    if progress:
+                        progress(len(stored))
+        except sqlite3.Error as exc:
+            raise storage_error(exc, self.path) from None
+        return stored
+
+    def save(self, record: RequestRecord, *, expected_status: str, action: str, by: str | None, details: dict | None = None) -> RequestRecord:
+        """Store a checked transition of `record`, if nobody changed its status meanwhile."""
+        at = now_utc()
+        assignments = ", ".join(f"{name} = ?" for name in _COLUMNS if name not in ("created_at", "created_by"))
+        values = [v for name, v in zip(_COLUMNS, _to_row(record)) if name not in ("created_at", "created_by")]
+        try:
+            with transaction(self.conn, self.path):
+                cursor = self.conn.execute(
+                    f"UPDATE requests SET {assignments} WHERE id = ? AND status = ?",
+                    [*values, record.id, expected_status],
+                )
+                if cursor.rowcount != 1:
+                    raise Refused(f"request {record.id} was changed by someone else meanwhile; nothing was saved, look again")
+                self._event(at, by, action, record.id, {"status": record.status, **(details or {})})
+        except sqlite3.Error as exc:
+            raise storage_error(exc, self.path) from None
+        return record
+
+    def submit(self, record: RequestRecord, *, by: str | None, previous_status: str = "draft") -> RequestRecord:
+        details = {"received_on": _iso(record.received_on), "sample_received_on": _iso(record.sample_received_on)}
+        action = "submitted" if previous_status == "draft" else "sample_received"
+        return self.save(record, expected_status=previous_status, action=action, by=by, details=details)
+
+    def outcome(self, record: RequestRecord, *, by: str | None, direction: str) -> RequestRecord:
+        details = {"outcome_on": _iso(record.outcome_on), "direction": direction, "fee_refunded": record.fee_refunded}
+        return self.save(record, expected_status="submitted", action="outcome", by=by, details=details)
+
+    def withdraw(self, record: RequestRecord, *, by: str | None, previous_status: str) -> RequestRecord:
+        return self.save(record, expected_status=previous_status, action="withdrawn", by=by)
+
+    def reject(self, record: RequestRecord, *, by: str | None, previous_status: str) -> RequestRecord:
+        return self.save(record, expected_status=previous_status, action="rejected", by=by)
+
+    def _event(self, at: str, by: str | None, action: str, request_id: int | None, details: dict) -> None:
+        self.conn.execute(
+            "INSERT INTO events (at, by, action, request_id, details) VALUES (?, ?, ?, ?, ?)",
+            (at, by, action, request_id, json.dumps(details, sort_keys=True)),
+        )
+
+    def _duplicate_of(self, record: RequestRecord) -> int | None:
+        row = self.conn.execute(
+            "SELECT id FROM requests WHERE coalesce(candidate, '') = ? AND component = ? AND service = ? "
+            "AND coalesce(series, '') = ? AND awarding_body = ? AND status NOT IN ('withdrawn', 'rejected')",
+            (record.candidate or "", record.component, record.service, record.series or "", record.awarding_body),
+        ).fetchone()
+        return row[0] if row else None
+
+    # --- reading ----------------------------------------------------------------------------
+
+    def duplicate_of(self, record: RequestRecord) -> int | None:
+        """The id of a standing request with the same candidate, component, service, series and
+        board, if one is logged (imports check every row before writing any)."""
+        try:
+            return self._duplicate_of(record)
+        except sqlite3.Error as exc:
+            raise storage_error(exc, self.path) from None
+
+    def get(self, request_id: int) -> RequestRecord:
+        try:
+            row = self.conn.execute("SELECT * FROM requests WHERE id = ?", (request_id,)).fetchone()
+        except sqlite3.Error as exc:
+            raise storage_error(exc, self.path) from None
+        if row is None:
+            raise NotFound(f"no request {request_id} in the log; 'prs request list' shows the ids")
+        return _from_row(row)
+
+    def list(self, filters: Filters | None = None) -> list[RequestRecord]:
+        filters = filters or Filters()
+        where, values = [], []
+        for column, value in (
+            ("status", filters.status),
+            ("awarding_body", filters.awarding_body),
+            ("service", filters.service),
+            ("series", filters.series),
+            ("candidate", filters.candidate),
+        ):
+            if value is not None:
+                where.append(f"{column} = ?")
+                values.append(value)
+        sql = "SELECT * FROM requests" + (" WHERE " + " AND ".join(where) if where else "") + " ORDER BY id"
+        try:
+            return [_from_row(row) for row in self.conn.execute(sql, values)]
+        except sqlite3.Error as exc:
+            raise storage_error(exc, self.path) from None
+
+    def history(self, request_id: int) -> list[Event]:
+        """Every change to one request, oldest first (raises NotFound for an unknown id)."""
+        self.get(request_id)
+        try:
+            rows = self.conn.execute(
+                "SELECT id, at, by, action, request_id, details FROM events WHERE request_id = ? ORDER BY id",
+                (request_id,),
+            ).fetchall()
+        except sqlite3.Error as exc:
+            raise storage_error(exc, self.path) from None
+        return [Event(r["id"], r["at"], r["by"], r["action"], r["request_id"], json.loads(r["details"])) for r in rows]
+
+
+def _iso(value: date | None) -> str | None:
+    return value.isoformat() if value else None
