@@ -321,9 +321,9 @@ def test_submit_never_blocks_service_3(cli):
 # --- retention, due-for-disposal and purge ----------------------------------------------------
 
 
-def completed_review(cli) -> None:
+def completed_review(cli, covers: str = "S2") -> None:
     add(cli)
-    ok(record(cli, "--on", "2026-08-13", "--covers", "S2", "--acknowledged-outcomes", "--note", "signed form in file 3"))
+    ok(record(cli, "--on", "2026-08-13", "--covers", covers, "--acknowledged-outcomes", "--note", "signed form in file 3"))
     ok(cli("request", "submit", "1", "--received", "2026-08-14", env=SUMMER))
     ok(cli("request", "outcome", "1", "--on", "2026-09-10", "--grade-after", "B", env={"PRS_TODAY": "2026-09-10"}))
 
@@ -348,13 +348,27 @@ def test_outcome_on_10_sep_keeps_consent_until_10_mar(cli):
 
 def test_an_appeal_keeps_consent_six_months_after_its_outcome(cli):
     # seed:000: six months after the outcome of any later appeal
-    completed_review(cli)
+    completed_review(cli, covers="S2,APP1")
     appeal = int(ok(cli("request", "appeal", "1", "--on", "2026-09-20", env={"PRS_TODAY": "2026-09-20"})).stdout)
     assert json.loads(ok(cli("consent", "due-for-disposal", "--json", "--today", "2027-06-01")).stdout) == []
     ok(cli("request", "outcome", str(appeal), "--on", "2026-11-02", env={"PRS_TODAY": "2026-11-02"}))
     assert json.loads(ok(cli("consent", "due-for-disposal", "--json", "--today", "2027-05-02")).stdout) == []
     (item,) = json.loads(ok(cli("consent", "due-for-disposal", "--json", "--today", "2027-05-03")).stdout)
     assert (item["keep_until"], item["requests"]) == ("2027-05-02", [1, appeal])
+
+
+def test_an_appeal_needs_consent_that_covers_it(cli):
+    # seed:003 and the JCQ Appendix A form: an appeal needs the candidate's written consent too.
+    completed_review(cli, covers="S2")
+    refused = cli("request", "appeal", "1", "--on", "2026-09-20", env={"PRS_TODAY": "2026-09-20"})
+    assert refused.exit_code == 2
+    assert refused.stderr == (
+        "Error: request 1 cannot be appealed: Preliminary appeal (APP1) is not covered by the "
+        "candidate's consent, which covers only S2\n"
+    )
+    later = {"PRS_TODAY": "2026-09-20"}
+    ok(record(cli, "--on", "2026-09-15", "--covers", "APP1", "--acknowledged-outcomes", "--request", "1", env=later))
+    assert ok(cli("request", "appeal", "1", "--on", "2026-09-20", env={"PRS_TODAY": "2026-09-20"})).stdout == "2\n"
 
 
 def test_purge_dry_run_changes_nothing(cli):

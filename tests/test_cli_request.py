@@ -55,7 +55,7 @@ def consent(cli, *candidates: str, on: str = "2026-08-14") -> None:
     candidate's own, told the grade may go down (seed:000)."""
     for candidate in candidates:
         ok(cli("consent", "record", "--candidate", candidate, "--on", on, "--method", "form",
-               "--covers", "S1,S2,PS2", "--acknowledged-outcomes", "--series", "june-2026", "--today", on))
+               "--covers", "S1,S2,PS2,APP1", "--acknowledged-outcomes", "--series", "june-2026", "--today", on))
 
 
 # --- add and its refusals -------------------------------------------------------------------

@@ -36,6 +36,24 @@ def today(value: str | None) -> date:
     return clock.today(value)
 
 
+def optional_date(value: str | None, what: str) -> date | None:
+    from prs_cli.clock import parse_date
+
+    return parse_date(value, what) if value is not None else None
+
+
+def who(by: str | None) -> str | None:
+    """--by, else the login name, for the audit trail; blank where the system has none."""
+    if by and by.strip():
+        return by.strip()
+    import getpass
+
+    try:
+        return getpass.getuser()
+    except Exception:  # noqa: BLE001 - no login name (some containers): leave it unrecorded
+        return None
+
+
 def calendar(data_dir: Path | None):
     from prs_cli.calendar.load import load_calendar
 

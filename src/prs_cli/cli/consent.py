@@ -76,7 +76,7 @@ def record(
         anonymise=anonymise,
         requests=ids,
         note=(note or "").strip() or None,
-        by=by or _login(),
+        by=common.who(by),
     )
     rows = _check_rows(cal, conn, all_consents=store.list_consents(conn), using=stored)
     if json:
@@ -186,7 +186,7 @@ def purge(
     if yes:
         statuses = _statuses_by_consent(cal, conn)
         for consent, kept in chosen:
-            store.purge(conn, consent.id, covered=kept.covered, details=_purge_details(consent, kept, statuses.get(consent.id, {})), by=by or _login())
+            store.purge(conn, consent.id, covered=kept.covered, details=_purge_details(consent, kept, statuses.get(consent.id, {})), by=common.who(by))
     if json:
         common.print_json({"dry_run": not yes, "consents": [{**_retention_json(c, r), "purged": yes} for c, r in chosen]})
         return
@@ -200,9 +200,9 @@ def purge(
         common.note("Dry run: nothing was changed. Add --yes to purge.")
 
 
-def require_consent(cal, conn, request) -> None:
-    """The submission gate (`prs request submit`): refuse a request that needs consent and has
-    no valid one, naming what is wrong. Service 3 is never blocked."""
+def require_consent(cal, conn, request, refusal: str | None = None) -> None:
+    """The submission gate (`prs request submit`, `prs request appeal`): refuse a request that
+    needs consent and has no valid one, naming what is wrong. Service 3 is never blocked."""
     from prs_cli.errors import Refused
     from prs_cli.rules.consent import consent_status
     from prs_cli.store import consents as store
@@ -211,19 +211,10 @@ def require_consent(cal, conn, request) -> None:
         return
     finding = consent_status(cal, request, store.for_request(conn, request))
     if not finding.ok:
-        raise Refused(f"request {request.id} cannot be submitted: {finding.message}")
+        raise Refused(f"{refusal or f'request {request.id} cannot be submitted'}: {finding.message}")
 
 
 # --- helpers -----------------------------------------------------------------------------------
-
-
-def _login() -> str | None:
-    import getpass
-
-    try:
-        return getpass.getuser()
-    except Exception:  # noqa: BLE001 - no login name (some containers): leave it unrecorded
-        return None
 
 
 def _when(day) -> str:

@@ -25,28 +25,11 @@ By = Annotated[Optional[str], typer.Option("--by", help="Who did it, for the aud
 # --- shared steps ---------------------------------------------------------------------------
 
 
-def _who(by: str | None) -> str | None:
-    if by and by.strip():
-        return by.strip()
-    import getpass
-
-    try:
-        return getpass.getuser()
-    except Exception:  # noqa: BLE001 - no login name on this system: leave it blank
-        return None
-
-
 def open_requests(db: Path | None, *, create: bool = True):
     from prs_cli import paths
     from prs_cli.store.requests import Requests
 
     return Requests(common.open_db(db, create=create), paths.database_path(db))
-
-
-def _date(value: str | None, what: str):
-    from prs_cli.clock import parse_date
-
-    return parse_date(value, what) if value is not None else None
 
 
 def dates_for(cal, repo, record, priors: dict | None = None):
@@ -107,12 +90,12 @@ def add(
         awarding_body=ab, qualification=qualification, service=service, component=component,
         candidate=candidate, name=name, uci=uci, private_candidate=private or None, series=series,
         subject=subject, original_mark=mark, original_grade=grade, fee=fee, note=note,
-        late_reason=late_reason, results_released=_date(results_released, "--results-released"),
+        late_reason=late_reason, results_released=common.optional_date(results_released, "--results-released"),
     )
     cal = common.calendar(data_dir)
     repo = open_requests(db)
     prior = repo.get(follows) if follows is not None else None
-    who = _who(by)
+    who = common.who(by)
     prepared = intake.prepare_request(cal, given, today=day, by=who, prior=prior)
     stored = repo.add(prepared.record, by=who)
     _warn(prepared.warnings)
@@ -140,12 +123,12 @@ def submit(
     from prs_cli.rules import intake
 
     day = common.today(today)
-    received_on = _date(received, "--received")
-    sample_on = _date(sample_received, "--sample-received")
+    received_on = common.optional_date(received, "--received")
+    sample_on = common.optional_date(sample_received, "--sample-received")
     cal = common.calendar(data_dir)
     repo = open_requests(db, create=False)
     record = repo.get(request_id)
-    who = _who(by)
+    who = common.who(by)
     from prs_cli import config
 
     config.check_submitter(config.load(), who)  # issue 5: only authorised staff submit
@@ -183,12 +166,12 @@ def outcome(
     from prs_cli.rules import intake
 
     day = common.today(today)
-    on_day = _date(on, "--on")
+    on_day = common.optional_date(on, "--on")
     cal = common.calendar(data_dir)
     repo = open_requests(db, create=False)
     record = repo.get(request_id)
     result = intake.record_outcome(cal, record, on=on_day, today=day, mark_after=mark_after, grade_after=grade_after)
-    stored = repo.outcome(result.record, by=_who(by), direction=result.direction)
+    stored = repo.outcome(result.record, by=common.who(by), direction=result.direction)
     if json:
         _print_record(cal, repo, stored, day)
         return
@@ -228,14 +211,17 @@ def appeal(
     from prs_cli.rules import intake
 
     day = common.today(today)
-    on_day = _date(on, "--on")
+    on_day = common.optional_date(on, "--on")
     cal = common.calendar(data_dir)
     repo = open_requests(db, create=False)
     review = repo.get(request_id)
-    who = _who(by)
+    who = common.who(by)
     intake.check_appeal(cal, review, on=on_day, today=day)
     prepared = intake.prepare_request(cal, intake.RequestInput(service="APP1"), today=on_day, by=who, prior=review, allow_late=False)
     change = intake.submit(cal, prepared.record, received=on_day, today=day, reference=ref, by=who)
+    from prs_cli.cli.consent import require_consent
+
+    require_consent(cal, repo.conn, change.record, f"request {review.id} cannot be appealed")
     stored = repo.add(change.record, by=who)
     _warn(prepared.warnings)
     if prepared.fee_note:
@@ -263,7 +249,7 @@ def withdraw(
     repo = open_requests(db, create=False)
     record = repo.get(request_id)
     change = intake.withdraw(record, reason=reason)
-    stored = repo.withdraw(change.record, by=_who(by), previous_status=record.status)
+    stored = repo.withdraw(change.record, by=common.who(by), previous_status=record.status)
     if json:
         _print_record(common.calendar(data_dir), repo, stored, day)
     else:
@@ -379,7 +365,7 @@ def import_requests(
 
     day = common.today(today)
     cal = common.calendar(data_dir)
-    who = _who(by)
+    who = common.who(by)
     rows = _read_rows(file)
     repo = open_requests(db)
     show_progress = sys.stderr.isatty() and len(rows) > PROGRESS_MIN_ROWS

@@ -167,9 +167,12 @@ def timing_finding(given_on: date, given_at: datetime | None, start: ValidFrom) 
 
 
 def applies_to(consent: ConsentRecord, request: RequestRecord) -> bool:
-    """Tied to the request explicitly, or untied and for the same candidate and series."""
+    """Tied to the request (or to the review an appeal follows: the JCQ consent form covers
+    reviews and appeals), or untied and for the same candidate and series."""
     if consent.requests:
-        return request.id in consent.requests
+        return request.id in consent.requests or (
+            request.follows_request is not None and request.follows_request in consent.requests
+        )
     return consent.candidate is not None and consent.candidate == request.candidate and consent.series == request.series
 
 

@@ -128,15 +128,15 @@ def list_consents(
 
 
 def for_request(conn: sqlite3.Connection, request: RequestRecord) -> list[ConsentRecord]:
-    """Every consent that may apply to a request: tied to it, or untied and for the same
-    candidate and series (rules.consent.applies_to decides)."""
+    """Every consent that may apply to a request: tied to it or to the request it follows, or
+    untied and for the same candidate and series (rules.consent.applies_to decides)."""
     sql = (
-        f"SELECT {_COLUMNS} FROM consents c WHERE id IN (SELECT consent_id FROM consent_requests WHERE request_id = ?) "
+        f"SELECT {_COLUMNS} FROM consents c WHERE id IN (SELECT consent_id FROM consent_requests WHERE request_id IN (?, ?)) "
         "OR (candidate = ? AND series IS ? AND NOT EXISTS (SELECT 1 FROM consent_requests t WHERE t.consent_id = c.id)) "
         "ORDER BY id"
     )
     try:
-        return _records(conn, conn.execute(sql, (request.id, request.candidate, request.series)).fetchall())
+        return _records(conn, conn.execute(sql, (request.id, request.follows_request, request.candidate, request.series)).fetchall())
     except sqlite3.Error as exc:
         raise storage_error(exc) from None
 
