@@ -20,22 +20,12 @@ VALUES = [
 
 
 def _commands():
-    import typer.main
+    from prs_cli.cli.app import all_commands
 
-    root = typer.main.get_command(app)
-    found = []
-
-    def walk(command, path):
-        subcommands = getattr(command, "commands", None)
-        if subcommands:
-            for name, sub in subcommands.items():
-                walk(sub, [*path, name])
-        else:
-            options = [opt for p in command.params for opt in p.opts if opt.startswith("--")]
-            found.append((path, options, any(not p.opts[0].startswith("-") for p in command.params)))
-
-    walk(root, [])
-    return found
+    return [
+        (path, [opt for p in command.params for opt in p.opts if opt.startswith("--")], None)
+        for path, command in all_commands()
+    ]
 
 
 COMMANDS = _commands()

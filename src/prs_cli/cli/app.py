@@ -11,8 +11,49 @@ from typer.core import TyperGroup
 from prs_cli.errors import ExitCode, PrsError
 
 
+# Every command, loaded only when it is run: building all of them would cost every run
+# (even `prs --help`) the time to import and convert each one. The short help is kept here so
+# `prs --help` needs none of them; tests/test_docs.py checks it matches each command's own.
+COMMANDS: dict[str, tuple[str, str, str]] = {
+    "deadlines": ("prs_cli.cli.deadlines", "deadlines", "What closes when, for whom: results days, request deadlines and key dates."),
+    "request": ("prs_cli.cli.request", "app", "The request log: add, submit, record outcomes, list and import."),
+    "consent": ("prs_cli.cli.consent", "app", "Record candidates' consent, check it against results day, keep it as long as required."),
+    "due": ("prs_cli.cli.due", "due", "What is overdue, what closes soon and what to chase, overdue first."),
+    "summary": ("prs_cli.cli.summary", "summary", "A digest headed by the centre and the date: counts first, then each item."),
+    "status": ("prs_cli.cli.status", "status", "The numbers a senior leader asks for: how many requests, where they stand, what they cost."),
+    "export": ("prs_cli.cli.export", "export", "Write the tracking log (--csv, safe to open in a spreadsheet) or a calendar feed (--ics)."),
+    "config": ("prs_cli.cli.config", "app", "Show and change the centre's settings."),
+    "data": ("prs_cli.cli.data", "app", "Check the calendar files."),
+}
+
+
 class _PrsGroup(TyperGroup):
-    """Every PrsError raised below becomes one plain sentence on stderr and its exit code."""
+    """The root command: loads sub-commands lazily, and turns every PrsError raised below into
+    one plain sentence on stderr and its exit code."""
+
+    def list_commands(self, ctx):
+        return list(COMMANDS)
+
+    def get_command(self, ctx, name):
+        if name not in COMMANDS:
+            return None
+        import importlib
+
+        import typer.main
+
+        module_name, attribute, _ = COMMANDS[name]
+        target = getattr(importlib.import_module(module_name), attribute)
+        if not isinstance(target, typer.Typer):
+            single = typer.Typer(add_completion=False, rich_markup_mode=None)
+            single.command(name)(target)
+            target = single
+        command = typer.main.get_command(target)
+        command.name = name
+        return command
+
+    def format_commands(self, ctx, formatter):
+        with formatter.section("Commands"):
+            formatter.write_dl([(name, short) for name, (_, _, short) in COMMANDS.items()])
 
     def invoke(self, ctx):
         try:
@@ -29,6 +70,20 @@ class _PrsGroup(TyperGroup):
             problem = storage_error(error)
             typer.echo(format_error(problem), err=True)
             raise typer.Exit(int(problem.exit_code)) from None
+
+
+def all_commands():
+    """(path, click command) for every leaf command, loading each: for docs and tests."""
+    import typer.main
+
+    def walk(command, path):
+        if hasattr(command, "list_commands"):
+            for name in command.list_commands(None):
+                yield from walk(command.get_command(None, name), [*path, name])
+        else:
+            yield path, command
+
+    yield from walk(typer.main.get_command(app), [])
 
 
 def format_error(error: PrsError) -> str:
@@ -50,27 +105,9 @@ app = typer.Typer(
 )
 
 
-def _register() -> None:
-    from prs_cli.cli import data, deadlines
-
-    app.command("deadlines")(deadlines.deadlines)
-    app.add_typer(data.app, name="data")
-    from prs_cli.cli import export, request
-
-    app.add_typer(request.app, name="request")
-    app.command("export")(export.export)
-    from prs_cli.cli import config, due, status, summary
-
-    app.add_typer(config.app, name="config")
-    app.command("due")(due.due)
-    app.command("summary")(summary.summary)
-    app.command("status")(status.status)
-    from prs_cli.cli import consent
-
-    app.add_typer(consent.app, name="consent")
-
-
-_register()
+@app.callback()
+def _root() -> None:
+    """Post-results services for exams officers: deadlines, requests, consent and what is due."""
 
 
 def main() -> None:

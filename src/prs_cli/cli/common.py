@@ -8,6 +8,26 @@ from typing import Annotated, Optional
 
 import typer
 
+def group(help: str) -> typer.Typer:
+    """A command group: plain help (no rich import just to print usage), no shell-completion
+    options, no pretty tracebacks that could print candidate data."""
+    app = typer.Typer(
+        help=help,
+        no_args_is_help=True,
+        add_completion=False,
+        rich_markup_mode=None,
+        pretty_exceptions_enable=False,
+    )
+    # A callback keeps a group with one command (`prs data check`) a group: without one,
+    # Typer would run that command directly as `prs data`.
+    app.callback()(_no_group_options)
+    return app
+
+
+def _no_group_options() -> None:
+    """The group itself takes no options."""
+
+
 Today = Annotated[
     Optional[str],
     typer.Option(

@@ -8,7 +8,7 @@ import typer
 
 from prs_cli.cli import common
 
-app = typer.Typer(help="Show and change the centre's settings.", no_args_is_help=True)
+app = common.group("Show and change the centre's settings.")
 
 
 @app.command("show")

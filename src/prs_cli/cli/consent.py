@@ -9,7 +9,7 @@ import typer
 from prs_cli.cli import common
 from prs_cli.errors import ExitCode
 
-app = typer.Typer(help="Record candidates' consent, check it against results day, keep it as long as required.", no_args_is_help=True)
+app = common.group("Record candidates' consent, check it against results day, keep it as long as required.")
 
 By = Annotated[Optional[str], typer.Option("--by", help="Who is doing this (default: your login name).")]
 ID_RANGE = {"min": 1, "max": 2**63 - 1}  # SQLite's integer range: larger ids are a usage error, not a crash

@@ -9,7 +9,7 @@ import typer
 
 from prs_cli.cli import common
 
-app = typer.Typer(help="Check the calendar files.", no_args_is_help=True)
+app = common.group("Check the calendar files.")
 
 
 @app.command("check")

@@ -38,7 +38,7 @@ def export(
     json: common.Json = False,
     data_dir: common.DataDir = None,
 ) -> None:
-    """Write the request log to files: one row per request, safe to open in a spreadsheet."""
+    """Write the tracking log (--csv, safe to open in a spreadsheet) or a calendar feed (--ics)."""
     from prs_cli.errors import InputError
 
     if csv_file is None and ics_file is None:

@@ -13,7 +13,7 @@ import typer
 
 from prs_cli.cli import common
 
-app = typer.Typer(help="The request log: add, submit, record outcomes, list and import.", no_args_is_help=True)
+app = common.group("The request log: add, submit, record outcomes, list and import.")
 
 STATUSES = ("draft", "submitted", "completed", "withdrawn", "rejected")
 PROGRESS_MIN_ROWS = 200

@@ -9,13 +9,13 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, fields, replace
 from datetime import date, datetime, timezone
 from pathlib import Path
 
 from prs_cli.errors import NotFound, Refused
-from prs_cli.records import RequestRecord
+from prs_cli.records import OPEN_STATUSES, RequestRecord
 from prs_cli.store.db import storage_error, transaction
 
 _FIELDS = [f.name for f in fields(RequestRecord)]
@@ -41,6 +41,7 @@ class Filters:
     service: str | None = None
     series: str | None = None
     candidate: str | None = None
+    open_only: bool = False  # only draft and submitted requests
 
 
 def now_utc() -> str:
@@ -59,17 +60,32 @@ def _to_row(record: RequestRecord) -> list:
     return values
 
 
-def _from_row(row: sqlite3.Row) -> RequestRecord:
-    data = dict(row)
-    for name in _DATES:
-        if data[name] is not None:
-            data[name] = date.fromisoformat(data[name])
-    if data["created_at"] is not None:
-        data["created_at"] = datetime.fromisoformat(data["created_at"])
-    for name in _BOOLS:
-        if data[name] is not None:
-            data[name] = bool(data[name])
-    return RequestRecord(**{name: data[name] for name in _FIELDS})
+_SELECT = f"SELECT {', '.join(_FIELDS)} FROM requests"
+_DATE_AT = tuple(i for i, name in enumerate(_FIELDS) if name in _DATES)
+_BOOL_AT = tuple(i for i, name in enumerate(_FIELDS) if name in _BOOLS)
+_CREATED_AT = _FIELDS.index("created_at")
+_new = object.__new__
+_set = object.__setattr__
+
+
+def _from_row(row: tuple) -> RequestRecord:
+    """A record from a row selected as _SELECT (columns in field order).
+
+    Built without the dataclass __init__: a frozen dataclass sets each of its ~30 fields
+    through object.__setattr__, which made reading 100,000 requests take seconds. The fields
+    dict is filled in one step instead; the record is the same, equal and immutable."""
+    values = list(row)
+    for i in _DATE_AT:
+        if values[i] is not None:
+            values[i] = date.fromisoformat(values[i])
+    for i in _BOOL_AT:
+        if values[i] is not None:
+            values[i] = bool(values[i])
+    if values[_CREATED_AT] is not None:
+        values[_CREATED_AT] = datetime.fromisoformat(values[_CREATED_AT])
+    record = _new(RequestRecord)
+    _set(record, "__dict__", dict(zip(_FIELDS, values)))
+    return record
 
 
 def summary(record: RequestRecord) -> dict:
@@ -206,7 +222,7 @@ class Requests:
 
     def get(self, request_id: int) -> RequestRecord:
         try:
-            row = self.conn.execute("SELECT * FROM requests WHERE id = ?", (request_id,)).fetchone()
+            row = self._cursor().execute(_SELECT + " WHERE id = ?", (request_id,)).fetchone()
         except sqlite3.Error as exc:
             raise storage_error(exc, self.path) from None
         if row is None:
@@ -214,6 +230,12 @@ class Requests:
         return _from_row(row)
 
     def list(self, filters: Filters | None = None) -> list[RequestRecord]:
+        """Every matching request, oldest first."""
+        return list(self.iter(filters))
+
+    def iter(self, filters: Filters | None = None) -> Iterator[RequestRecord]:
+        """The matching requests one at a time, oldest first: a caller that prints or writes
+        them as it goes never holds the whole log in memory."""
         filters = filters or Filters()
         where, values = [], []
         for column, value in (
@@ -226,11 +248,35 @@ class Requests:
             if value is not None:
                 where.append(f"{column} = ?")
                 values.append(value)
-        sql = "SELECT * FROM requests" + (" WHERE " + " AND ".join(where) if where else "") + " ORDER BY id"
+        if filters.open_only:
+            where.append(f"status IN ({', '.join('?' for _ in OPEN_STATUSES)})")
+            values.extend(OPEN_STATUSES)
+        sql = _SELECT + (" WHERE " + " AND ".join(where) if where else "") + " ORDER BY id"
         try:
-            return [_from_row(row) for row in self.conn.execute(sql, values)]
+            cursor = self._cursor().execute(sql, values)
+            while rows := cursor.fetchmany(500):
+                for row in rows:
+                    yield _from_row(row)
         except sqlite3.Error as exc:
             raise storage_error(exc, self.path) from None
+
+    def prior_outcomes(self) -> dict[int, date | None]:
+        """{id: outcome date} of every request that another follows (an appeal's review, a
+        Stage 2's Stage 1): what a follower's dates need, without loading the whole log."""
+        try:
+            rows = self._cursor().execute(
+                "SELECT id, outcome_on FROM requests WHERE id IN "
+                "(SELECT follows_request FROM requests WHERE follows_request IS NOT NULL)"
+            ).fetchall()
+        except sqlite3.Error as exc:
+            raise storage_error(exc, self.path) from None
+        return {request_id: date.fromisoformat(on) if on else None for request_id, on in rows}
+
+    def _cursor(self) -> sqlite3.Cursor:
+        """A cursor giving plain tuples (_from_row reads them by position)."""
+        cursor = self.conn.cursor()
+        cursor.row_factory = None
+        return cursor
 
     def history(self, request_id: int) -> list[Event]:
         """Every change to one request, oldest first (raises NotFound for an unknown id)."""
