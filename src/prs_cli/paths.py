@@ -69,6 +69,16 @@ def user_data_dir(explicit: str | os.PathLike[str] | None = None) -> Path | None
 
 
 def ensure_private_dir(path: Path) -> Path:
-    """Create a directory readable by its owner only (personal data lives below it)."""
-    path.mkdir(parents=True, exist_ok=True, mode=0o700)
+    """Create a directory, and any missing parents, readable by its owner only (personal data
+    lives below it). mkdir(parents=True) would give the parents the default mode instead."""
+    missing = []
+    folder = path
+    while not folder.exists() and folder != folder.parent:
+        missing.append(folder)
+        folder = folder.parent
+    for folder in reversed(missing):
+        try:
+            folder.mkdir(mode=0o700)
+        except FileExistsError:
+            pass  # another prs made it a moment ago
     return path

@@ -137,7 +137,12 @@ def connect(path: Path, *, create: bool = True) -> sqlite3.Connection:
 
 
 def _create_private(path: Path) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    from prs_cli.paths import ensure_private_dir
+
+    try:
+        ensure_private_dir(path.parent)
+    except OSError as exc:
+        raise StorageError(f"cannot create the folder for the database at {path} ({exc.strerror})") from None
     try:
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     except FileExistsError:
