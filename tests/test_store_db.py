@@ -105,6 +105,7 @@ def test_full_disk_is_one_sentence(tmp_path):
 def test_failed_migration_leaves_the_database_as_it_was(tmp_path, monkeypatch):
     path = tmp_path / "prs.sqlite3"
     db.connect(path).close()
+    released = db.SCHEMA_VERSION
 
     def broken(conn):
         conn.execute("CREATE TABLE half_done (x)")
@@ -115,7 +116,7 @@ def test_failed_migration_leaves_the_database_as_it_was(tmp_path, monkeypatch):
     with pytest.raises(StorageError):
         db.connect(path)
     raw = sqlite3.connect(path)
-    assert raw.execute("PRAGMA user_version").fetchone()[0] == 1
+    assert raw.execute("PRAGMA user_version").fetchone()[0] == released
     assert raw.execute("SELECT count(*) FROM sqlite_master WHERE name = 'half_done'").fetchone()[0] == 0
     raw.close()
 
@@ -146,3 +147,23 @@ def test_transaction_rolls_back_on_error(tmp_path):
             )
             raise RuntimeError("interrupted")
     assert conn.execute("SELECT count(*) FROM requests").fetchone()[0] == 0
+
+
+def test_an_older_database_is_migrated_in_order_keeping_its_rows(tmp_path, monkeypatch):
+    path = tmp_path / "prs.sqlite3"
+    with monkeypatch.context() as patch:
+        patch.setattr(db, "MIGRATIONS", db.MIGRATIONS[:1])
+        patch.setattr(db, "SCHEMA_VERSION", 1)
+        old = db.connect(path)
+        with db.transaction(old):
+            old.execute(
+                "INSERT INTO requests (status, awarding_body, qualification, service, component, created_at)"
+                " VALUES ('draft','AQA','gcse','S1','8300/1H','2026-08-20T09:00:00')"
+            )
+        old.close()
+    conn = db.connect(path)
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == db.SCHEMA_VERSION >= 2
+    assert conn.execute("SELECT component FROM requests").fetchall() == [("8300/1H",)]
+    indexes = {row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type = 'index'")}
+    assert "requests_agenda" in indexes
+    assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"

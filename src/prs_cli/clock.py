@@ -47,6 +47,13 @@ def parse_date_or_datetime(text: str, what: str = "date") -> tuple[date, datetim
     return moment.date(), moment
 
 
+def now_utc() -> datetime:
+    """Audit-trail time: UTC to the second, so entries sort and never repeat an hour in October."""
+    from datetime import timezone
+
+    return datetime.now(timezone.utc).replace(microsecond=0)
+
+
 def now_london() -> datetime:
     from zoneinfo import ZoneInfo
 

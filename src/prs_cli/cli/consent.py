@@ -78,7 +78,7 @@ def record(
         note=(note or "").strip() or None,
         by=common.who(by),
     )
-    rows = _check_rows(cal, conn, all_consents=store.list_consents(conn), using=stored)
+    rows = _check_rows(cal, conn, using=stored)
     if json:
         common.print_json({**_consent_json(stored), "checks": rows})
         return
@@ -114,17 +114,24 @@ def check(
             raise InputError("a one-question check needs both --qualification and --on")
         _one_question(cal, qualification, on, ab, series, results_released, json)
         return
-    from prs_cli.store import consents as store
-
     conn = common.open_db(db, create=False)
-    rows = _check_rows(cal, conn, all_consents=store.list_consents(conn), only=request_id)
+    problems = 0
+
+    def rows():
+        nonlocal problems
+        for row in _iter_check_rows(cal, conn, only=request_id):
+            problems += row["status"] not in ("ok", "not_needed")
+            yield row
+
     if json:
-        common.print_json(rows)
-    elif rows:
-        _check_table(rows)
-    else:
+        import sys
+
+        from prs_cli.render.jsonout import write_array
+
+        write_array(rows(), sys.stdout.write)
+    elif not _check_table(rows()):
         common.note("No logged request needs consent.")
-    if any(row["status"] not in ("ok", "not_needed") for row in rows):
+    if problems:
         raise typer.Exit(int(ExitCode.FINDING))
 
 
@@ -284,23 +291,37 @@ def _nearest_series(cal, qualification, body, given_on) -> str:
     return best[1]
 
 
-def _check_rows(cal, conn, *, all_consents, only: int | None = None, using=None) -> list[dict]:
+def _check_rows(cal, conn, *, only: int | None = None, using=None) -> list[dict]:
     """One row per request that needs consent (withdrawn and rejected ones left out), each
     judged on all its consents; `only`: that request; `using`: the requests that consent applies to."""
+    return list(_iter_check_rows(cal, conn, only=only, using=using))
+
+
+CHECK_BATCH = 2000  # requests judged per read of their consents: few queries, bounded memory
+
+
+def _iter_check_rows(cal, conn, *, only: int | None = None, using=None):
+    """_check_rows one row at a time, reading the log as it goes and the consents of each
+    batch of requests in one go (store.consents.for_requests), so a large log is neither
+    held whole nor asked one query per request."""
+    from itertools import islice
+
     from prs_cli.rules.consent import applies_to, consent_status
+    from prs_cli.store import consents as store
     from prs_cli.store.requests import Requests
 
     repo = Requests(conn)
-    requests = [repo.get(only)] if only is not None else repo.list()
-    rows = []
-    for request in requests:
-        if only is None and (request.status in ("withdrawn", "rejected") or not cal.services[request.service].needs_consent):
-            continue
-        if using is not None and not applies_to(using, request):
-            continue
-        finding = consent_status(cal, request, all_consents)
-        rows.append(
-            {
+    requests = iter([repo.get(only)]) if only is not None else repo.iter()
+    wanted = (
+        request for request in requests
+        if (only is not None or (request.status not in ("withdrawn", "rejected") and cal.services[request.service].needs_consent))
+        and (using is None or applies_to(using, request))
+    )
+    while batch := list(islice(wanted, CHECK_BATCH)):
+        consents = store.for_requests(conn, batch)
+        for request in batch:
+            finding = consent_status(cal, request, consents[request.id])
+            yield {
                 "request_id": request.id,
                 "request_status": request.status,
                 "candidate": request.candidate,
@@ -315,22 +336,19 @@ def _check_rows(cal, conn, *, all_consents, only: int | None = None, using=None)
                 "consent_id": finding.consent_id,
                 "source": finding.source,
             }
-        )
-    return rows
 
 
-def _check_table(rows) -> None:
-    from rich.table import Table
+def _check_table(rows) -> int:
+    """Prints the table of `rows` (possibly a generator) as they come; returns how many."""
+    from prs_cli.render.requests import stream_table
 
-    from prs_cli.render.console import console
-
-    table = Table(title="Consent for each request", title_justify="left")
-    for name in ("Request", "Candidate", "Service", "Status", "Why"):
-        table.add_column(name, no_wrap=name != "Why")
-    for row in rows:
-        style = "" if row["status"] in ("ok", "not_needed") else "bold red"
-        table.add_row(str(row["request_id"]), row["candidate"] or "-", row["service"], row["status"], row["message"], style=style)
-    console().print(table)
+    lines = (
+        ("" if row["status"] in ("ok", "not_needed") else "bold red",
+         (str(row["request_id"]), row["candidate"] or "-", row["service"], row["status"], row["message"]))
+        for row in rows
+    )
+    return stream_table("Consent for each request", ("Request", "Candidate", "Service", "Status", "Why"), lines,
+                        no_wrap=(0, 1, 2, 3))
 
 
 def _retentions(conn):
@@ -345,10 +363,8 @@ def _retentions(conn):
 
 def _statuses_by_consent(cal, conn) -> dict[int, dict[int, str]]:
     """For the audit line: the status each request had under the consent judged for it."""
-    from prs_cli.store import consents as store
-
     result: dict[int, dict[int, str]] = {}
-    for row in _check_rows(cal, conn, all_consents=store.list_consents(conn)):
+    for row in _check_rows(cal, conn):
         if row["consent_id"] is not None:
             result.setdefault(row["consent_id"], {})[row["request_id"]] = row["status"]
     return result

@@ -22,7 +22,7 @@ def due(
     json: common.Json = False,
 ) -> None:
     """What is overdue, what closes soon and what to chase, overdue first."""
-    day, window, _settings, items = agenda(days, today, db, data_dir)
+    day, window, settings, items = agenda(days, today, db, data_dir)
     if json:
         from prs_cli.render.agenda import record
 
@@ -31,33 +31,60 @@ def due(
     if not items:
         common.note(f"Nothing is overdue or due in the {window} days from {day.isoformat()}.")
         return
-    from prs_cli.render.agenda import agenda_table
+    import sys
 
-    agenda_table(items, day, window)
+    from prs_cli.render import agenda as render
+
+    if sys.stdout.isatty():
+        render.agenda_table(items, day, window)
+    else:  # a pipe or a file: the plain text of 'prs summary', without loading rich
+        typer.echo(render.agenda_text(items, day, window, settings), nl=False)
 
 
 def agenda(days, today, db, data_dir):
     """(today, days, settings, items): the agenda every reporting command shares."""
     from prs_cli import config, paths
-    from prs_cli.rules.agenda import build_agenda, consent_findings, due_disposals
+    from prs_cli.rules.agenda import agenda as build
     from prs_cli.rules.schedule import calendar_items
 
     settings = config.load()
     day = common.today(today)
     window = settings.look_ahead_days if days is None else days
     cal = common.calendar(data_dir)
-    requests, consents = load_records(paths.database_path(db))
-    items = build_agenda(
+    groups, disposals = load_agenda(cal, paths.database_path(db), day)
+    items = build(
         cal,
-        requests,
+        groups,
         day,
         days=window,
         lead_days=settings.lead_days,
-        consent=consent_findings(cal, requests, consents),
-        disposals=due_disposals(consents, requests, day),
+        disposals=disposals,
         key_dates=calendar_items(cal),
     )
     return day, window, settings, items
+
+
+def load_agenda(cal, path, day):
+    """(request groups with their consent findings, consents due for disposal), read in a few
+    grouped queries so the time stays flat as the log grows; no database yet means nothing logged."""
+    if not path.exists():
+        return [], []
+    from prs_cli.rules import agenda as rules
+    from prs_cli.rules.consent import kept_until
+    from prs_cli.store import agenda as store
+    from prs_cli.store.db import connect
+
+    conn = connect(path, create=False)
+    try:
+        needs, scripts = rules.consent_services(cal)
+        groups = store.request_groups(conn, needs=needs, scripts=scripts, appeals_since=rules.appeals_since(cal, day))
+        doubts = rules.consent_doubts(cal, groups)
+        cases = store.consent_cases(conn, [i for _, doubtful in doubts for i in doubtful])
+        groups = rules.with_consent(cal, doubts, cases)
+        disposals = [kept for batch in store.disposal_cases(conn, kept_until(day)) for kept in rules.due_disposals(*batch, day)]
+    finally:
+        conn.close()
+    return groups, disposals
 
 
 def load_records(path):

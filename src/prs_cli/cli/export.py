@@ -45,11 +45,10 @@ def export(
         raise InputError("say what to write, for example --csv log.csv or --ics dates.ics")
     day = common.today(today)
     cal = common.calendar(data_dir)
-    rows = _requests(cal, db) if csv_file is not None else []
     written = []
     if csv_file is not None:
-        _write_csv(csv_file, rows, day)
-        written.append({"format": "csv", "path": str(csv_file), "requests": len(rows)})
+        count = _write_csv(csv_file, _requests(cal, db), day)
+        written.append({"format": "csv", "path": str(csv_file), "requests": count})
     if ics_file is not None:
         from prs_cli.cli.ics import write_ics
 
@@ -64,19 +63,19 @@ def export(
 
 
 def _requests(cal, db):
-    """(record, dates) for every request in the log, oldest first."""
+    """(record, dates) for every request in the log, oldest first, one at a time."""
     from prs_cli import paths
-    from prs_cli.cli.request import dates_for, open_requests
+    from prs_cli.cli.request import DatesCache, open_requests
 
     if not paths.database_path(db).exists():
-        return []
+        return
     repo = open_requests(db, create=False)
-    records = repo.list()
-    by_id = {r.id: r for r in records}
-    return [(record, dates_for(cal, repo, record, by_id)) for record in records]
+    dates_of = DatesCache(cal, repo)
+    for record in repo.iter():
+        yield record, dates_of(record)
 
 
-def _write_csv(path: Path, rows, day) -> None:
+def _write_csv(path: Path, rows, day) -> int:
     from prs_cli.render.csvout import write_csv
     from prs_cli.render.requests import overdue_reason
 
@@ -94,4 +93,4 @@ def _write_csv(path: Path, rows, day) -> None:
             overdue_reason(record, dates, day) is not None, record.late_reason, record.closed_reason, record.note,
         )
 
-    write_csv(path, CSV_COLUMNS, (line(record, dates) for record, dates in rows))
+    return write_csv(path, CSV_COLUMNS, (line(record, dates) for record, dates in rows))

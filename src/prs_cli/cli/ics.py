@@ -7,7 +7,7 @@ from pathlib import Path
 
 def write_ics(path: Path, cal, *, series=None, ab=None, qualification=None, service=None, db=None) -> int:
     """Write the feed owner-only and atomically; filters as `prs deadlines`. Returns the event count."""
-    from datetime import datetime, timezone
+    from prs_cli.clock import now_utc
 
     from prs_cli import codes, config, paths
     from prs_cli.cli.due import load_records
@@ -32,5 +32,5 @@ def write_ics(path: Path, cal, *, series=None, ab=None, qualification=None, serv
         and filters.service in (None, r.service)
     ]
     events = calendar_events(cal, calendar_items(cal, filters), settings.lead_days) + request_events(cal, chosen)
-    write_private(path, to_ics(events, datetime.now(timezone.utc).replace(microsecond=0)))
+    write_private(path, to_ics(events, now_utc()))
     return len(events)

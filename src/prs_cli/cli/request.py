@@ -43,6 +43,36 @@ def dates_for(cal, repo, record, priors: dict | None = None):
     return request_dates(cal, record, prior_outcome)
 
 
+class DatesCache:
+    """dates_for over a whole log: the outcomes of followed requests read in one query, and
+    each distinct question asked of the rules once (request_dates is pure; on a real log
+    thousands of requests share a board, service, series and received date)."""
+
+    def __init__(self, cal, repo):
+        self.cal = cal
+        self.repo = repo
+        self.priors = repo.prior_outcomes()
+        self.cache: dict = {}
+
+    def __call__(self, record):
+        from prs_cli.rules.requests import request_dates
+
+        prior_outcome = None
+        if record.follows_request is not None:
+            if record.follows_request in self.priors:
+                prior_outcome = self.priors[record.follows_request]
+            else:
+                prior_outcome = self.repo.get(record.follows_request).outcome_on
+        key = (  # every field of the record request_dates reads
+            record.series, record.awarding_body, record.qualification, record.service, record.results_released,
+            record.received_on, record.sample_received_on, record.outcome_on, prior_outcome,
+        )
+        dates = self.cache.get(key)
+        if dates is None:
+            dates = self.cache[key] = request_dates(self.cal, record, prior_outcome)
+        return dates
+
+
 def _print_record(cal, repo, record, day) -> None:
     from prs_cli.render.requests import as_json
 
@@ -283,28 +313,36 @@ def list_requests(
         service=codes.resolve("service", service, cal.services) if service else None,
         series=codes.resolve("series", series, cal.series) if series else None,
         candidate=intake.check_candidate(candidate) if candidate is not None else None,
+        open_only=overdue,  # only a draft or a submitted request can be overdue
     )
-    rows = []
-    if paths.database_path(db).exists():
-        repo = open_requests(db, create=False)
-        records = repo.list(filters)
-        priors = {r.id: r for r in records}
-        for record in records:
-            dates = dates_for(cal, repo, record, priors)
+    if not paths.database_path(db).exists():
+        if json:
+            common.print_json([])
+        else:
+            common.note("No requests logged yet.")
+        return
+    repo = open_requests(db, create=False)
+    dates_of = DatesCache(cal, repo)
+
+    def rows():
+        for record in repo.iter(filters):
+            dates = dates_of(record)
             if overdue and overdue_reason(record, dates, day) is None:
                 continue
-            rows.append((record, dates))
+            yield record, dates
+
     if json:
+        import sys
+
+        from prs_cli.render.jsonout import write_array
         from prs_cli.render.requests import as_json
 
-        common.print_json([as_json(record, dates, day) for record, dates in rows])
-        return
-    if not rows:
-        common.note("No requests match." if paths.database_path(db).exists() else "No requests logged yet.")
+        write_array((as_json(record, dates, day) for record, dates in rows()), sys.stdout.write)
         return
     from prs_cli.render.requests import requests_table
 
-    requests_table(rows, day)
+    if not requests_table(rows(), day):
+        common.note("No requests match.")
 
 
 @app.command("show")

@@ -18,18 +18,30 @@ def status(
 ) -> None:
     """The numbers a senior leader asks for: how many requests, where they stand, what they cost."""
     from prs_cli import codes
-    from prs_cli.cli.due import load_records
     from prs_cli.paths import database_path
     from prs_cli.rules.status import current_series, status_report
 
     cal = common.calendar(data_dir)
     chosen = codes.resolve("series", series, cal.series) if series else current_series(cal, common.today(today))
-    requests, _ = load_records(database_path(db))
-    report = status_report(requests, chosen)
+    report = status_report(_counts(database_path(db), chosen), chosen)
     if json:
         common.print_json(_record(report))
         return
     _print(cal, report)
+
+
+def _counts(path, series) -> list[tuple]:
+    """The series' requests counted in SQL; no database yet simply means nothing logged."""
+    if not path.exists():
+        return []
+    from prs_cli.store.agenda import status_counts
+    from prs_cli.store.db import connect
+
+    conn = connect(path, create=False)
+    try:
+        return status_counts(conn, series)
+    finally:
+        conn.close()
 
 
 def _money(value) -> str:

@@ -15,9 +15,13 @@ def safe_cell(value) -> str:
     """Text for one cell: None is empty, booleans are yes/no, formulas are made inert."""
     if value is None:
         return ""
-    if isinstance(value, bool):
+    kind = type(value)
+    if kind is str:  # most cells: checked without the general conversions below
+        text = value
+    elif kind is bool:
         return "yes" if value else "no"
-    text = value.isoformat() if hasattr(value, "isoformat") else str(value)
+    else:
+        text = value.isoformat() if hasattr(value, "isoformat") else str(value)
     if text.startswith(FORMULA_START):
         return "'" + text
     return text
@@ -32,9 +36,17 @@ def to_csv(header: Sequence[str], rows: Iterable[Sequence]) -> str:
     return buffer.getvalue()
 
 
-def write_csv(path: Path, header: Sequence[str], rows: Iterable[Sequence]) -> None:
-    """Owner-only and atomic (files.write_private); UTF-8 with a byte-order mark so that
-    spreadsheets read accented names correctly."""
-    from prs_cli.files import write_private
+def write_csv(path: Path, header: Sequence[str], rows: Iterable[Sequence]) -> int:
+    """Owner-only and atomic (files.open_private); UTF-8 with a byte-order mark so that
+    spreadsheets read accented names correctly. Rows are written as they come, so a large
+    log is never held whole; returns how many rows were written."""
+    from prs_cli.files import open_private
 
-    write_private(path, to_csv(header, rows), encoding="utf-8-sig")
+    count = 0
+    with open_private(path, encoding="utf-8-sig") as handle:
+        writer = csv.writer(handle, lineterminator="\r\n")
+        writer.writerow([safe_cell(h) for h in header])
+        for row in rows:
+            writer.writerow(map(safe_cell, row))
+            count += 1
+    return count

@@ -1,24 +1,25 @@
 """What is due: one agenda from the log, consent and the calendar, most urgent first.
 
-Pure: the calendar, the records, the consent findings and `today` come in as arguments.
-Requests are read in one pass and every date is memoised on what it depends on (a board's
+Pure: the calendar, the requests, the consent findings and `today` come in as arguments.
+Requests come as groups alike in every field read here (RequestGroup: the store groups them in
+SQL, group_requests from records), and every date is memoised on what it depends on (a board's
 deadline is the same for every request with the same series, board, qualification and
-service), so the agenda stays fast with a hundred thousand requests.
+service), so the work grows with the variety of the log, not its length.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from typing import Literal
 
 from prs_cli.calendar.model import Calendar
-from prs_cli.records import ConsentRecord, RequestRecord
+from prs_cli.records import OPEN_STATUSES, ConsentRecord, RequestGroup, RequestRecord
 from prs_cli.render.console import when
-from prs_cli.rules.consent import ConsentFinding, Retention, consent_status, retention
+from prs_cli.rules.consent import ConsentFinding, Retention, ValidFrom, consent_status, retention, tied_in_time, valid_from
 from prs_cli.rules.days import OutsideCalendar, working_day_on_or_before
-from prs_cli.rules.requests import RequestDates, request_dates
+from prs_cli.rules.deadlines import Answer, appeal_deadline, completion_due, request_deadline
 
 Severity = Literal["overdue", "due", "upcoming"]
 SEVERITIES: tuple[Severity, ...] = ("overdue", "due", "upcoming")
@@ -71,34 +72,73 @@ def internal_deadline(calendar: Calendar, board_deadline: date, lead_days: int) 
 
 
 class _Dates:
-    """request_dates, memoised on exactly the fields it reads."""
+    """The three dates the agenda shows, each memoised on exactly the fields it reads; a year or
+    code the calendar no longer has gives no date (None)."""
 
     def __init__(self, calendar: Calendar):
         self.calendar = calendar
-        self.cache: dict[tuple, RequestDates | None] = {}
+        self.cache: dict[tuple, Answer | None] = {}
 
-    def __call__(self, record: RequestRecord, prior_outcome: date | None) -> RequestDates | None:
-        key = (
-            record.series,
-            record.awarding_body,
-            record.qualification,
-            record.service,
-            record.results_released,
-            record.received_on,
-            record.sample_received_on,
-            record.outcome_on,
-            prior_outcome,
-        )
+    def _memo(self, key: tuple, compute) -> Answer | None:
         try:
             return self.cache[key]
         except KeyError:
             pass
         try:
-            found = request_dates(self.calendar, record, prior_outcome)
+            found = compute()
         except (OutsideCalendar, KeyError):
-            found = None  # a year or code the calendar no longer has: no date to show
+            found = None
         self.cache[key] = found
         return found
+
+    def deadline(self, g: RequestGroup) -> Answer | None:
+        """When the board must receive it."""
+        key = ("deadline", g.series, g.awarding_body, g.qualification, g.service, g.results_released, g.prior_outcome)
+        return self._memo(
+            key,
+            lambda: request_deadline(
+                self.calendar,
+                series_id=g.series,
+                body_code=g.awarding_body,
+                qualification=g.qualification,
+                service_code=g.service,
+                results_released=g.results_released,
+                prior_outcome=g.prior_outcome,
+            ),
+        )
+
+    def completion(self, g: RequestGroup) -> Answer | None:
+        """When the board must answer, once it has the request (or, for Service 3, the sample)."""
+        service = self.calendar.services.get(g.service)
+        if service is None:
+            return None
+        start = g.sample_received_on if service.completion_from == "sample_received" else g.received_on
+        if start is None:
+            return None
+        return self._memo(("completion", g.awarding_body, g.service, start), lambda: completion_due(self.calendar, g.awarding_body, g.service, start))
+
+    def appeal(self, g: RequestGroup) -> Answer | None:
+        """When an appeal against this outcome must reach the board (reviews only)."""
+        app1 = self.calendar.services.get("APP1")
+        if g.outcome_on is None or app1 is None or g.service not in app1.requires_prior:
+            return None
+        return self._memo(("appeal", g.awarding_body, g.qualification, g.outcome_on), lambda: appeal_deadline(self.calendar, g.awarding_body, g.qualification, g.outcome_on))
+
+
+def appeals_since(calendar: Calendar, today: date) -> date | None:
+    """No appeal window opened by an outcome before this day can still be open on `today`
+    (None: the calendar has no appeals), so only later outcomes need reading."""
+    app1 = calendar.services.get("APP1")
+    if app1 is None:
+        return None
+    windows = [app1.request_window] + [
+        window for body in calendar.awarding_bodies.values() if "APP1" in body.services for window in body.services["APP1"].request_windows
+    ]
+    windows = [w for w in windows if w is not None]
+    if any(w.start != "prior_outcome" for w in windows):
+        return date.min  # a window that does not run from the outcome: no bound
+    # n calendar days are exactly n; n working days are fewer than 2n + 14 calendar days
+    return today - timedelta(days=max((w.days if w.unit == "calendar" else 2 * w.days + 14 for w in windows), default=0))
 
 
 def consent_findings(
@@ -127,6 +167,8 @@ def consent_findings(
         if service is None or not service.needs_consent:
             continue
         own = tied.get(request.id, []) + untied.get((request.candidate, request.series), [])
+        if request.follows_request is not None:  # the consent for a review covers its appeal (applies_to)
+            own = list({c.id: c for c in own + tied.get(request.follows_request, [])}.values())
         key = (
             request.service,
             request.series,
@@ -141,6 +183,64 @@ def consent_findings(
         if not finding.ok:
             findings[request.id] = finding
     return findings
+
+
+def consent_services(calendar: Calendar) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """(services that need consent, those of them that need the scripts choice)."""
+    needs = tuple(code for code, service in calendar.services.items() if service.needs_consent)
+    return needs, tuple(code for code in needs if calendar.services[code].scripts)
+
+
+def consent_doubts(calendar: Calendar, groups: Iterable[RequestGroup]) -> list[tuple[RequestGroup, frozenset[int]]]:
+    """Each group with its requests whose consent must be judged one by one.
+
+    The store checked the consents tied to each request for all but their timing
+    (RequestGroup.tied); when the group's earliest such consent came after results, every one
+    did, so only the requests without one are in doubt; otherwise all of the group is."""
+    starts: dict[tuple, ValidFrom] = {}
+    found = []
+    for g in groups:
+        doubtful: frozenset[int] = frozenset()
+        if g.tied is not None:
+            key = (g.series, g.qualification, g.awarding_body, g.results_released)
+            start = starts.get(key)
+            if start is None:
+                start = starts[key] = valid_from(calendar, *key[:3], results_released=g.results_released)
+            doubtful = g.tied.unsure if tied_in_time(g.tied, start) else frozenset(g.ids)
+        found.append((g, doubtful))
+    return found
+
+
+def with_consent(
+    calendar: Calendar,
+    doubts: Iterable[tuple[RequestGroup, frozenset[int]]],
+    cases: dict[int, tuple[RequestRecord, list[ConsentRecord]]],
+) -> list[RequestGroup]:
+    """The groups split by their requests' consent findings (consent_status).
+
+    `doubts`: consent_doubts; `cases`: each request in doubt that has some consent, with the
+    consents that may apply; the others in doubt have none. A finding names neither request nor
+    consent in its message, so it is judged once per group and what its consents say."""
+    judged: dict[tuple, ConsentFinding] = {}
+    split: list[RequestGroup] = []
+    for g, doubtful in doubts:
+        if not doubtful:
+            split.append(g)
+            continue
+        by_finding: dict[ConsentFinding | None, list[int]] = {None: [i for i in g.ids if i not in doubtful]}
+        for request_id in doubtful:
+            request, consents = cases.get(request_id, (g, []))
+            said = tuple(
+                (c.covers, c.given_by, c.given_on, c.given_at, c.acknowledged_outcomes, c.classroom_use, c.anonymise)
+                for c in consents  # oldest first, so ties between consents fall the same way
+            )
+            key = (g.service, g.series, g.qualification, g.awarding_body, g.results_released, said)
+            finding = judged.get(key)
+            if finding is None:
+                finding = judged[key] = replace(consent_status(calendar, request, consents), consent_id=None)
+            by_finding.setdefault(None if finding.ok else finding, []).append(request_id)
+        split += [replace(g, ids=tuple(ids), consent=finding) for finding, ids in by_finding.items() if ids]
+    return split
 
 
 def due_disposals(consents: Iterable[ConsentRecord], requests: Iterable[RequestRecord], today: date) -> list[Retention]:
@@ -176,6 +276,26 @@ def due_disposals(consents: Iterable[ConsentRecord], requests: Iterable[RequestR
     return due
 
 
+def group_requests(requests: Iterable[RequestRecord], consent: dict[int, ConsentFinding] | None = None) -> list[RequestGroup]:
+    """Records as the agenda's groups: what store.agenda does in SQL, for callers holding records.
+
+    Withdrawn and rejected requests, and completed ones with an appeal standing, can produce
+    nothing and are left out. `consent`: request id -> finding (consent_findings)."""
+    requests = list(requests)
+    consent = consent or {}
+    outcome_of = {r.id: r.outcome_on for r in requests if r.outcome_on is not None}
+    appealed = {r.follows_request for r in requests if r.service == "APP1" and r.status not in _CLOSED}
+    grouped: dict[tuple, list[int]] = {}
+    for r in requests:
+        if r.status in _CLOSED or (r.status == "completed" and r.id in appealed):
+            continue
+        prior = outcome_of.get(r.follows_request) if r.follows_request is not None else None
+        key = (r.status, r.series, r.awarding_body, r.qualification, r.service, r.results_released,
+               r.received_on, r.sample_received_on, r.outcome_on, prior, consent.get(r.id) if r.is_open else None)
+        grouped.setdefault(key, []).append(r.id)
+    return [RequestGroup(*key[:-1], ids=tuple(ids), consent=key[-1]) for key, ids in grouped.items()]
+
+
 def build_agenda(
     calendar: Calendar,
     requests: Iterable[RequestRecord],
@@ -187,73 +307,87 @@ def build_agenda(
     disposals: Iterable[Retention] = (),
     key_dates: Iterable = (),
 ) -> list[AgendaItem]:
+    """The agenda from records (see `agenda`); `consent`: request id -> finding for open
+    requests without valid consent (consent_findings)."""
+    return agenda(
+        calendar, group_requests(requests, consent), today, days=days, lead_days=lead_days, disposals=disposals, key_dates=key_dates
+    )
+
+
+def agenda(
+    calendar: Calendar,
+    groups: Iterable[RequestGroup],
+    today: date,
+    *,
+    days: int,
+    lead_days: int,
+    disposals: Iterable[Retention] = (),
+    key_dates: Iterable = (),
+) -> list[AgendaItem]:
     """The agenda for `today` looking `days` ahead: overdue first, then by date.
 
-    `consent`: request id -> finding for open requests without valid consent (consent_findings).
-    `disposals`: consents due for disposal (due_disposals). `key_dates`: the calendar's dated
-    items (rules.schedule.calendar_items); those inside the window are shown.
+    `groups`: requests grouped on the fields read here (store.agenda, or group_requests), each
+    with its consent finding when consent is not valid. `disposals`: consents due for disposal
+    (due_disposals). `key_dates`: the calendar's dated items (rules.schedule.calendar_items);
+    those inside the window are shown.
     Overdue work is always shown, everything else only inside the window. Missing consent is
     dated by when the draft must go (its internal deadline), or today for a submitted request.
     """
     horizon = today + timedelta(days=days)
-    consent = consent or {}
-    requests = list(requests)
-    outcome_of: dict[int, date] = {}  # what an appeal's or a Stage 2's window runs from
-    appealed: set[int] = set()
-    for r in requests:
-        if r.outcome_on is not None:
-            outcome_of[r.id] = r.outcome_on
-        if r.service == "APP1" and r.status not in _CLOSED:
-            appealed.add(r.follows_request)
-    dates_of = _Dates(calendar)
+    dates = _Dates(calendar)
     internal: dict[date, date] = {}
-    groups: dict[tuple, list[int]] = {}
-    reasons: dict[tuple, tuple[str, str]] = {}
+    lines: dict[tuple, list] = {}  # (kind, date, label) -> [first id, rule, source, ids]
 
-    def add(kind: str, day: date, label: tuple, request_id: int, rule: str, source: str) -> None:
-        """Requests sharing kind, date and label become one line; the first one's rule explains it."""
-        key = (kind, day, label)
-        groups.setdefault(key, []).append(request_id)
-        reasons.setdefault(key, (rule, source))
+    def add(kind: str, day: date, label: tuple, ids: tuple[int, ...], rule: str, source: str) -> None:
+        """Requests sharing kind, date and label become one line; the lowest id's rule explains it."""
+        first = min(ids)
+        line = lines.get((kind, day, label))
+        if line is None:
+            lines[(kind, day, label)] = [first, rule, source, list(ids)]
+            return
+        line[3].extend(ids)
+        if first < line[0]:
+            line[:3] = [first, rule, source]
 
-    for r in requests:
-        if r.status in _CLOSED:
-            continue
-        prior = outcome_of.get(r.follows_request) if r.follows_request is not None else None
-        dates = dates_of(r, prior)
+    for g in groups:
         submit_by = None
-        if r.status == "draft" and dates is not None and dates.request_deadline.date is not None:
-            closes = dates.request_deadline.date
-            own = internal.get(closes)
-            if own is None:
-                own = internal[closes] = internal_deadline(calendar, closes, lead_days)
-            if closes < today:
-                add("late_draft", closes, (r.service, closes), r.id, dates.request_deadline.rule, dates.request_deadline.source)
-                submit_by = closes
-            elif own >= today:
-                submit_by = own
-                if own <= horizon:
-                    add("internal_deadline", own, (r.service, closes), r.id, dates.request_deadline.rule, dates.request_deadline.source)
-            else:
-                submit_by = closes
-                if closes <= horizon:
-                    add("board_deadline", closes, (r.service, own), r.id, dates.request_deadline.rule, dates.request_deadline.source)
-        elif r.status == "submitted" and dates is not None and dates.completion_due is not None:
-            due = dates.completion_due.date
+        if g.status == "draft":
+            deadline = dates.deadline(g)
+            closes = deadline.date if deadline is not None else None
+            if closes is not None:
+                own = internal.get(closes)
+                if own is None:
+                    own = internal[closes] = internal_deadline(calendar, closes, lead_days)
+                if closes < today:
+                    add("late_draft", closes, (g.service, closes), g.ids, deadline.rule, deadline.source)
+                    submit_by = closes
+                elif own >= today:
+                    submit_by = own
+                    if own <= horizon:
+                        add("internal_deadline", own, (g.service, closes), g.ids, deadline.rule, deadline.source)
+                else:
+                    submit_by = closes
+                    if closes <= horizon:
+                        add("board_deadline", closes, (g.service, own), g.ids, deadline.rule, deadline.source)
+        elif g.status == "submitted":
+            completion = dates.completion(g)
+            due = completion.date if completion is not None else None
             if due is not None and due < today:
-                add("chase_board", due, (r.awarding_body, r.service), r.id, dates.completion_due.rule, dates.completion_due.source)
+                add("chase_board", due, (g.awarding_body, g.service), g.ids, completion.rule, completion.source)
             elif due is not None and due <= horizon:
-                add("completion_due", due, (r.awarding_body, r.service), r.id, dates.completion_due.rule, dates.completion_due.source)
-        elif r.status == "completed" and dates is not None and dates.appeal_deadline is not None and r.id not in appealed:
-            closes = dates.appeal_deadline.date
+                add("completion_due", due, (g.awarding_body, g.service), g.ids, completion.rule, completion.source)
+        elif g.status == "completed":
+            appeal = dates.appeal(g)
+            closes = appeal.date if appeal is not None else None
             if closes is not None and today <= closes <= horizon:
-                add("appeal_window", closes, (r.awarding_body,), r.id, dates.appeal_deadline.rule, dates.appeal_deadline.source)
-        finding = consent.get(r.id)
+                add("appeal_window", closes, (g.awarding_body,), g.ids, appeal.rule, appeal.source)
+        finding = g.consent
         needed_by = submit_by or today  # the day the draft must go; for anything else, now
-        if finding is not None and r.is_open and needed_by <= horizon:
-            add("consent_missing", needed_by, (finding.status,), r.id, finding.message, finding.source)
+        if finding is not None and g.status in OPEN_STATUSES and needed_by <= horizon:
+            add("consent_missing", needed_by, (finding.status,), g.ids, finding.message, finding.source)
 
-    items = [_request_item(calendar, key, ids, *reasons[key], today) for key, ids in groups.items()]
+    ordered = sorted(lines.items(), key=lambda pair: pair[1][0])  # ties keep request order
+    items = [_request_item(calendar, key, ids, rule, source, today) for key, (_, rule, source, ids) in ordered]
     items += _disposal_items(disposals, today)
     items += _key_date_items(calendar, key_dates, today, horizon)
     return sorted(items, key=AgendaItem.sort_key)

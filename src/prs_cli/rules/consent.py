@@ -15,11 +15,11 @@ Messages never name the candidate: they carry service names, dates and times onl
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Literal
 
 from prs_cli.calendar.model import Calendar, Service
-from prs_cli.records import ConsentRecord, RequestRecord
+from prs_cli.records import ConsentRecord, RequestRecord, TiedConsents
 from prs_cli.render.console import when
 from prs_cli.rules.deadlines import Answer, candidates_see_results, release_for, retention_until
 
@@ -141,6 +141,14 @@ def given_after_results(given_on: date, given_at: datetime | None, start: ValidF
     if given_at is None or not start.time_known:
         return given_on >= start.moment.date()
     return given_at >= start.moment
+
+
+def tied_in_time(tied: TiedConsents, start: ValidFrom) -> bool:
+    """Whether every consent the store summed up in `tied` came after results: the earliest of
+    each kind (dated, timed) did, and given_after_results only grows with the consent's date."""
+    return (tied.earliest_on is None or given_after_results(tied.earliest_on, None, start)) and (
+        tied.earliest_timed_on is None or given_after_results(tied.earliest_timed_on, tied.earliest_timed_at, start)
+    )
 
 
 def describe_given(given_on: date, given_at: datetime | None) -> str:
@@ -275,3 +283,17 @@ def retention(consent: ConsentRecord, requests: list[RequestRecord]) -> Retentio
     answer = retention_until(consent.given_on)
     rule = f"keep consent 6 months; no request it covers has an outcome, so counted from the consent ({consent.given_on.isoformat()})"
     return Retention(consent.id, ids, (), replace(answer, rule=rule))
+
+
+def kept_until(today: date) -> date:
+    """The last day whose keep-until date (retention_until) is before `today`: a consent can be
+    due for disposal only if what it is kept from is on or before it. Keep-until only grows
+    with the day it counts from, so a halving search finds it."""
+    low, high = today - timedelta(days=400), today  # kept until well before today / not yet passed
+    while (high - low).days > 1:
+        middle = low + timedelta(days=(high - low).days // 2)
+        if retention_until(middle).date < today:
+            low = middle
+        else:
+            high = middle
+    return low

@@ -12,7 +12,6 @@ from decimal import Decimal, InvalidOperation
 
 from prs_cli.calendar.model import Calendar
 from prs_cli.errors import InputError
-from prs_cli.records import RequestRecord
 
 STATUSES = ("draft", "submitted", "completed", "withdrawn", "rejected")
 OUTCOMES = ("up", "unchanged", "down")
@@ -54,34 +53,34 @@ def current_series(calendar: Calendar, today: date) -> str:
     return max(released)[1]
 
 
-def status_report(requests: Iterable[RequestRecord], series: str) -> StatusReport:
+def status_report(counts: Iterable[tuple], series: str) -> StatusReport:
+    """The report from counted requests of `series`: rows of (status, awarding_body, service,
+    outcome, fee, fee_refunded, how many), as store.agenda.status_counts gives them."""
     by_status = dict.fromkeys(STATUSES, 0)
     by_board: dict[str, dict[str, int]] = {}
     by_service: dict[str, dict[str, int]] = {}
     outcomes = dict.fromkeys(OUTCOMES, 0)
     committed = refunded = planned = Decimal(0)
     not_logged = total = 0
-    for r in requests:
-        if r.series != series:
-            continue
-        total += 1
-        by_status[r.status] = by_status.get(r.status, 0) + 1
-        for table, key in ((by_board, r.awarding_body), (by_service, r.service)):
+    for status, body, service, outcome, fee_text, fee_refunded, n in counts:
+        total += n
+        by_status[status] = by_status.get(status, 0) + n
+        for table, key in ((by_board, body), (by_service, service)):
             row = table.setdefault(key, {**dict.fromkeys(STATUSES, 0), "total": 0})
-            row[r.status] = row.get(r.status, 0) + 1
-            row["total"] += 1
-        if r.outcome in outcomes:
-            outcomes[r.outcome] += 1
-        fee = _pounds(r.fee)
-        if r.status in COMMITTED:
+            row[status] = row.get(status, 0) + n
+            row["total"] += n
+        if outcome in outcomes:
+            outcomes[outcome] += n
+        fee = _pounds(fee_text)
+        if status in COMMITTED:
             if fee is None:
-                not_logged += 1
+                not_logged += n
             else:
-                committed += fee
-                if r.fee_refunded:
-                    refunded += fee
-        elif r.status == "draft" and fee is not None:
-            planned += fee
+                committed += fee * n
+                if fee_refunded:
+                    refunded += fee * n
+        elif status == "draft" and fee is not None:
+            planned += fee * n
     return StatusReport(
         series,
         total,

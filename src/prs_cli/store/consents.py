@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from collections.abc import Iterable
 from datetime import date, datetime
 
 from prs_cli.errors import NotFound, Refused
@@ -125,6 +126,48 @@ def list_consents(
         return _records(conn, conn.execute(sql + " ORDER BY id", args).fetchall())
     except sqlite3.Error as exc:
         raise storage_error(exc) from None
+
+
+def records_by_id(conn: sqlite3.Connection, ids) -> dict[int, ConsentRecord]:
+    """The consents with these ids, by id (raises sqlite3.Error: callers turn it into a sentence)."""
+    rows = conn.execute(f"SELECT {_COLUMNS} FROM consents WHERE id IN (SELECT value FROM json_each(?)) ORDER BY id", [json.dumps(sorted(ids))])
+    return {record.id: record for record in _records(conn, rows.fetchall())}
+
+
+def for_requests(conn: sqlite3.Connection, requests: Iterable[RequestRecord]) -> dict[int, list[ConsentRecord]]:
+    """for_request for many requests in a few queries however many they are: {request id:
+    the consents that may apply to it, oldest first}. Pass batches (a few thousand requests)
+    to keep memory bounded on a large log; a consent for several of them is read once."""
+    requests = list(requests)
+    ids = {r.id for r in requests} | {r.follows_request for r in requests if r.follows_request is not None}
+    keys = {(r.candidate, r.series) for r in requests if r.candidate is not None}
+    try:
+        ties = conn.execute(
+            "SELECT request_id, consent_id FROM consent_requests WHERE request_id IN (SELECT value FROM json_each(?))",
+            [json.dumps(sorted(ids))],
+        ).fetchall()
+        untied = conn.execute(
+            f"SELECT {_COLUMNS} FROM consents c WHERE candidate IN (SELECT value FROM json_each(?)) "
+            "AND NOT EXISTS (SELECT 1 FROM consent_requests t WHERE t.consent_id = c.id)",
+            [json.dumps(sorted({candidate for candidate, _ in keys}))],
+        ).fetchall()
+        tied = records_by_id(conn, {consent_id for _, consent_id in ties})
+    except sqlite3.Error as exc:
+        raise storage_error(exc) from None
+    tied_to: dict[int, list[int]] = {}
+    for request_id, consent_id in ties:
+        tied_to.setdefault(request_id, []).append(consent_id)
+    matching: dict[tuple, list[ConsentRecord]] = {}
+    for row in untied:
+        consent = _record(row, ())
+        if (consent.candidate, consent.series) in keys:
+            matching.setdefault((consent.candidate, consent.series), []).append(consent)
+    found = {}
+    for r in requests:
+        chosen = {c: tied[c] for c in tied_to.get(r.id, []) + tied_to.get(r.follows_request, [])}
+        chosen.update((c.id, c) for c in matching.get((r.candidate, r.series), ()))
+        found[r.id] = [chosen[c] for c in sorted(chosen)]
+    return found
 
 
 def for_request(conn: sqlite3.Connection, request: RequestRecord) -> list[ConsentRecord]:

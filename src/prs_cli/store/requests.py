@@ -11,7 +11,7 @@ import json
 import sqlite3
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, fields, replace
-from datetime import date, datetime, timezone
+from datetime import date, datetime
 from pathlib import Path
 
 from prs_cli.errors import NotFound, Refused
@@ -45,7 +45,10 @@ class Filters:
 
 
 def now_utc() -> str:
-    return datetime.now(timezone.utc).replace(microsecond=0).isoformat()
+    """The audit trail's timestamp, as stored."""
+    from prs_cli.clock import now_utc as now
+
+    return now().isoformat()
 
 
 def _to_row(record: RequestRecord) -> list:
