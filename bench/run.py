@@ -35,6 +35,8 @@ COMMANDS = {
     "prs due": ["due"],
     "prs request list --json": ["request", "list", "--json"],
     "prs summary": ["summary"],
+    "prs status": ["status"],
+    "prs consent check --json": ["consent", "check", "--json"],
 }
 
 
@@ -116,7 +118,12 @@ def prs_argv() -> list[str]:
 
 
 def measure(sizes: list[int], runs: int) -> dict:
-    base_env = {k: v for k, v in os.environ.items() if not k.startswith("PRS_")}
+    # As installed by pip: bytecode compiled once and kept (some shells set
+    # PYTHONDONTWRITEBYTECODE, which would make every process recompile prs).
+    import prs_cli
+
+    subprocess.run([sys.executable, "-m", "compileall", "-q", str(Path(prs_cli.__file__).parent)], check=True)
+    base_env = {k: v for k, v in os.environ.items() if not k.startswith("PRS_") and k != "PYTHONDONTWRITEBYTECODE"}
     base_env.update(PRS_TODAY=TODAY, NO_COLOR="1")
     floor_argv = [sys.executable, "-c", "import typer"]
     results: dict = {"floor": [], "cold_calendar": [], "warm_calendar": []}

@@ -8,6 +8,7 @@ import typer
 
 from prs_cli.cli import common
 from prs_cli.errors import ExitCode
+from prs_cli.rules.days import when
 
 app = common.group("Record candidates' consent, check it against results day, keep it as long as required.")
 
@@ -151,7 +152,7 @@ def due_for_disposal(
     if not due:
         common.note(f"Nothing is past its keep-until date on {day.isoformat()}.")
         return
-    _retention_table(due, f"Consents past their keep-until date on {_when(day)}")
+    _retention_table(due, f"Consents past their keep-until date on {when(day)}")
 
 
 @app.command("purge")
@@ -184,7 +185,7 @@ def purge(
                 raise Refused(store.still_open_message(consent_id, kept.open_requests))
             if not kept.due(day):
                 raise Refused(
-                    f"consent {consent_id} must be kept until {_when(kept.keep_until.date)} "
+                    f"consent {consent_id} must be kept until {when(kept.keep_until.date)} "
                     f"({kept.keep_until.rule}; {kept.keep_until.source})"
                 )
             chosen.append((consent, kept))
@@ -202,7 +203,7 @@ def purge(
         return
     verb = "Purged" if yes else "Would purge"
     for consent, kept in chosen:
-        typer.echo(f"{verb} consent {consent.id} ({', '.join(consent.covers)}, kept until {_when(kept.keep_until.date)}).")
+        typer.echo(f"{verb} consent {consent.id} ({', '.join(consent.covers)}, kept until {when(kept.keep_until.date)}).")
     if not yes:
         common.note("Dry run: nothing was changed. Add --yes to purge.")
 
@@ -222,12 +223,6 @@ def require_consent(cal, conn, request, refusal: str | None = None) -> None:
 
 
 # --- helpers -----------------------------------------------------------------------------------
-
-
-def _when(day) -> str:
-    from prs_cli.render.console import when
-
-    return when(day)
 
 
 def _one_question(cal, qualification, on, ab, series, results_released, json) -> None:
@@ -437,7 +432,7 @@ def _retention_table(items, title: str) -> None:
             consent.series or "-",
             ", ".join(consent.covers),
             ", ".join(str(r) for r in kept.covered) or "-",
-            _when(kept.keep_until.date),
+            when(kept.keep_until.date),
             f"{kept.keep_until.rule} ({kept.keep_until.source})",
         )
     console().print(table)

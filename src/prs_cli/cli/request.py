@@ -172,7 +172,7 @@ def submit(
         _print_record(cal, repo, stored, day)
         return
     due = dates_for(cal, repo, stored).completion_due
-    from prs_cli.render.console import when
+    from prs_cli.rules.days import when
 
     line = f"Request {stored.id} submitted"
     if due is not None:
@@ -205,7 +205,7 @@ def outcome(
     if json:
         _print_record(cal, repo, stored, day)
         return
-    from prs_cli.render.console import when
+    from prs_cli.rules.days import when
 
     typer.echo(f"Request {stored.id} completed on {when(stored.outcome_on)}: {_direction_text(stored, result.direction)}.")
     typer.echo(f"Fee: {result.refund}.")

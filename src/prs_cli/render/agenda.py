@@ -9,7 +9,8 @@ from __future__ import annotations
 from collections import Counter
 from datetime import date
 
-from prs_cli.render.console import SEVERITY_STYLE, console, when
+from prs_cli.render.console import SEVERITY_STYLE, console
+from prs_cli.rules.days import when
 
 HEADINGS = {"overdue": "Overdue", "due": "Due within 2 days", "upcoming": "Coming up"}
 

@@ -24,13 +24,6 @@ def console(stderr: bool = False):
     )
 
 
-def when(day: date | None) -> str:
-    """'Thu 20 Aug 2026', the way officers write dates."""
-    if day is None:
-        return "not yet published"
-    return f"{day:%a} {day.day} {day:%b %Y}"
-
-
 def days_phrase(days: int | None) -> str:
     if days is None:
         return "-"

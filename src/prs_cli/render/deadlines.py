@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from prs_cli.render.console import console, days_phrase, when
+from prs_cli.render.console import console, days_phrase
+from prs_cli.rules.days import when
 
 
 def deadlines_table(items, today) -> None:

@@ -16,7 +16,7 @@ from datetime import date, datetime, timedelta
 
 from prs_cli.calendar.model import Calendar
 from prs_cli.records import RequestRecord
-from prs_cli.render.console import when
+from prs_cli.rules.days import when
 
 PRODID = "-//prs//post-results services//EN"
 DOMAIN = "prs"

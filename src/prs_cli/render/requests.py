@@ -5,7 +5,8 @@ from __future__ import annotations
 import functools
 from datetime import date
 
-from prs_cli.render.console import console, when
+from prs_cli.render.console import console
+from prs_cli.rules.days import when
 
 
 def overdue_reason(record, dates, today: date) -> str | None:

@@ -16,9 +16,8 @@ from typing import Literal
 
 from prs_cli.calendar.model import Calendar
 from prs_cli.records import OPEN_STATUSES, ConsentRecord, RequestGroup, RequestRecord
-from prs_cli.render.console import when
 from prs_cli.rules.consent import ConsentFinding, Retention, ValidFrom, consent_status, retention, tied_in_time, valid_from
-from prs_cli.rules.days import OutsideCalendar, working_day_on_or_before
+from prs_cli.rules.days import OutsideCalendar, when, working_day_on_or_before
 from prs_cli.rules.deadlines import Answer, appeal_deadline, completion_due, request_deadline
 
 Severity = Literal["overdue", "due", "upcoming"]

@@ -20,7 +20,7 @@ from typing import Literal
 
 from prs_cli.calendar.model import Calendar, Service
 from prs_cli.records import ConsentRecord, RequestRecord, TiedConsents
-from prs_cli.render.console import when
+from prs_cli.rules.days import when
 from prs_cli.rules.deadlines import Answer, candidates_see_results, release_for, retention_until
 
 ConsentStatus = Literal[

@@ -16,6 +16,13 @@ class OutsideCalendar(InputError):
     """Working days asked for a year the bank-holiday data does not cover."""
 
 
+def when(day: date | None) -> str:
+    """'Thu 20 Aug 2026', the way officers write dates, in sentences and tables alike."""
+    if day is None:
+        return "not yet published"
+    return f"{day:%a} {day.day} {day:%b %Y}"
+
+
 def is_working_day(day: date, bank_holidays: Set[date]) -> bool:
     return day.weekday() < 5 and day not in bank_holidays
 

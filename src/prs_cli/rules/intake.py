@@ -16,19 +16,13 @@ from prs_cli import codes
 from prs_cli.calendar.model import Calendar, Fee
 from prs_cli.errors import InputError, Refused
 from prs_cli.records import RequestRecord
+from prs_cli.rules.days import when
 from prs_cli.rules.deadlines import Answer, appeal_deadline, availability, release_for, request_deadline
 
 CANDIDATE = re.compile(r"^[0-9]{4}$")
 UCI = re.compile(r"^[0-9A-Z]{13}$")
 FEE = re.compile(r"^[0-9]+(\.[0-9]{1,2})?$")
 MAX_TEXT = 2000
-
-
-def day(value: date | None) -> str:
-    """'Thu 20 Aug 2026', the way officers write dates."""
-    if value is None:
-        return "not yet published"
-    return f"{value:%a} {value.day} {value:%b %Y}"
 
 
 @dataclass(frozen=True)
@@ -245,14 +239,14 @@ def prepare_request(
     if deadline.date is not None and today > deadline.date:
         if not (allow_late and late_reason):
             raise Refused(
-                f"{service.name} closed on {day(deadline.date)}: awarding bodies do not accept late requests",
+                f"{service.name} closed on {when(deadline.date)}: awarding bodies do not accept late requests",
                 "log it only with --late-reason" if allow_late else None,
             )
-        warnings.append(f"logged late: {service.name} closed on {day(deadline.date)}")
+        warnings.append(f"logged late: {service.name} closed on {when(deadline.date)}")
     elif deadline.date is None:
         warnings.append(f"no request deadline to check against: {deadline.rule} ({deadline.source})")
     elif deadline.provisional:
-        warnings.append(f"the deadline {day(deadline.date)} is provisional: {deadline.note or deadline.rule}")
+        warnings.append(f"the deadline {when(deadline.date)} is provisional: {deadline.note or deadline.rule}")
 
     fee_note = None
     if given.fee is not None and given.fee.strip():
@@ -406,7 +400,7 @@ def submit(
     ) if not service.requires_prior else None
     if deadline is not None and deadline.date is not None and received > deadline.date:
         warnings.append(
-            f"the board received it after {service.name} closed on {day(deadline.date)}; expect it to be refused"
+            f"the board received it after {service.name} closed on {when(deadline.date)}; expect it to be refused"
         )
     if from_sample and sample_received is None:
         warnings.append("the completion date follows when the sample arrives: record it with --sample-received")
@@ -565,7 +559,7 @@ def check_appeal(calendar: Calendar, review: RequestRecord, *, on: date, today: 
     deadline = appeal_deadline(calendar, review.awarding_body, review.qualification, review.outcome_on)
     if deadline.date is not None and on > deadline.date:
         raise Refused(
-            f"the preliminary appeal window closed on {day(deadline.date)} ({deadline.rule}); "
+            f"the preliminary appeal window closed on {when(deadline.date)} ({deadline.rule}); "
             "awarding bodies do not accept late appeals"
         )
     return deadline
