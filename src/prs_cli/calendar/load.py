@@ -271,7 +271,7 @@ def check_series(parsed: _Parsed, rules: RulesFile) -> list[DataProblem]:
             check.codes((*at, "qualifications"), key_date.qualifications, quals, "qualification")
             check.codes((*at, "awarding_bodies"), key_date.awarding_bodies, bodies, "awarding body")
             _needs_note(check, at, key_date)
-        for index, item in enumerate((*series.releases, *series.deadlines, *series.key_dates)):
+        for item in (*series.releases, *series.deadlines, *series.key_dates):
             if not item.source.strip():
                 check.fail(where, "every date needs a source")
     return check.problems

@@ -79,6 +79,18 @@ def _print_record(cal, repo, record, day) -> None:
     common.print_json(as_json(record, dates_for(cal, repo, record), day))
 
 
+def _log_new(cal, repo, prepared, record, who, day, json: bool) -> None:
+    """Store a checked new request, tell the officer what they should know, print its id."""
+    stored = repo.add(record, by=who)
+    _warn(prepared.warnings)
+    if prepared.fee_note:
+        common.note(prepared.fee_note)
+    if json:
+        _print_record(cal, repo, stored, day)
+    else:
+        typer.echo(stored.id)
+
+
 def _warn(messages) -> None:
     for message in messages:
         common.note(f"Warning: {message}")
@@ -127,14 +139,7 @@ def add(
     prior = repo.get(follows) if follows is not None else None
     who = common.who(by)
     prepared = intake.prepare_request(cal, given, today=day, by=who, prior=prior)
-    stored = repo.add(prepared.record, by=who)
-    _warn(prepared.warnings)
-    if prepared.fee_note:
-        common.note(prepared.fee_note)
-    if json:
-        _print_record(cal, repo, stored, day)
-    else:
-        typer.echo(stored.id)
+    _log_new(cal, repo, prepared, prepared.record, who, day, json)
 
 
 @app.command("submit")
@@ -252,14 +257,7 @@ def appeal(
     from prs_cli.cli.consent import require_consent
 
     require_consent(cal, repo.conn, change.record, f"request {review.id} cannot be appealed")
-    stored = repo.add(change.record, by=who)
-    _warn(prepared.warnings)
-    if prepared.fee_note:
-        common.note(prepared.fee_note)
-    if json:
-        _print_record(cal, repo, stored, day)
-    else:
-        typer.echo(stored.id)
+    _log_new(cal, repo, prepared, change.record, who, day, json)
 
 
 @app.command("withdraw")

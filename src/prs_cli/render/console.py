@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import sys
-from datetime import date
 
 SEVERITY_STYLE = {"overdue": "bold red", "due": "yellow", "upcoming": ""}
 

@@ -17,6 +17,7 @@ from prs_cli.calendar.model import Calendar, Fee
 from prs_cli.errors import InputError, Refused
 from prs_cli.records import RequestRecord
 from prs_cli.rules.days import when
+from prs_cli.rules.requests import record_deadline
 from prs_cli.rules.deadlines import Answer, appeal_deadline, availability, release_for, request_deadline
 
 CANDIDATE = re.compile(r"^[0-9]{4}$")
@@ -390,14 +391,7 @@ def submit(
     if sample_received is not None and sample_received < received:
         raise InputError("the sample cannot arrive before the board received the request")
     warnings = []
-    deadline = request_deadline(
-        calendar,
-        series_id=record.series,
-        body_code=record.awarding_body,
-        qualification=record.qualification,
-        service_code=record.service,
-        results_released=record.results_released,
-    ) if not service.requires_prior else None
+    deadline = record_deadline(calendar, record) if not service.requires_prior else None
     if deadline is not None and deadline.date is not None and received > deadline.date:
         warnings.append(
             f"the board received it after {service.name} closed on {when(deadline.date)}; expect it to be refused"

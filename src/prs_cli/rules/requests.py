@@ -27,9 +27,10 @@ class RequestDates:
         return record.status == "draft" and closes is not None and closes < today
 
 
-def request_dates(calendar: Calendar, record: RequestRecord, prior_outcome: date | None = None) -> RequestDates:
-    """`prior_outcome`: for an appeal or a Stage 2, the outcome date of the request it follows."""
-    deadline = request_deadline(
+def record_deadline(calendar: Calendar, record: RequestRecord, prior_outcome: date | None = None) -> Answer:
+    """The request deadline of a logged request (`prior_outcome`: for an appeal or a Stage 2,
+    the outcome date of the request it follows)."""
+    return request_deadline(
         calendar,
         series_id=record.series,
         body_code=record.awarding_body,
@@ -38,6 +39,11 @@ def request_dates(calendar: Calendar, record: RequestRecord, prior_outcome: date
         results_released=record.results_released,
         prior_outcome=prior_outcome,
     )
+
+
+def request_dates(calendar: Calendar, record: RequestRecord, prior_outcome: date | None = None) -> RequestDates:
+    """`prior_outcome`: for an appeal or a Stage 2, the outcome date of the request it follows."""
+    deadline = record_deadline(calendar, record, prior_outcome)
     service = calendar.services[record.service]
     start = record.sample_received_on if service.completion_from == "sample_received" else record.received_on
     due = completion_due(calendar, record.awarding_body, record.service, start) if start else None
