@@ -184,6 +184,21 @@ def report(results: dict, sizes: list[int], runs: int) -> str:
         lines.append(f"| `{name}` | " + " | ".join(cells) + f" | {growth:.2f}x | {peak:.0f} MiB |")
     cold = statistics.median(results["cold_calendar"])
     warm = statistics.median(results["warm_calendar"])
+    big, small, middle = sizes[-1], sizes[0], (10_000 if 10_000 in sizes else sizes[len(sizes) // 2])
+
+    def verdict(ok: bool) -> str:
+        return "met" if ok else "NOT met"
+
+    due_10k = results[("prs due", middle)][0] / floor
+    help_ratio = results[("prs --help", small)][0] / floor
+    lines += ["", "Targets (issue 6):", ""]
+    lines.append(f"- `prs due` at {middle:,} within 2x the floor: {due_10k:.2f}x, {verdict(due_10k <= 2)}")
+    lines.append(f"- `prs --help` within 1.5x: {help_ratio:.2f}x, {verdict(help_ratio <= 1.5)}")
+    for name in COMMANDS:
+        growth = results[(name, big)][0] / results[(name, small)][0]
+        lines.append(f"- `{name}` at {big:,} within 1.5x of its time at {small:,}: {growth:.2f}x, {verdict(growth <= 1.5)}")
+    peak = max(results[(name, big)][1] for name in COMMANDS) / 1024
+    lines.append(f"- peak memory under 150 MiB at {big:,}: {peak:.0f} MiB at most, {verdict(peak < 150)}")
     lines += [
         "",
         f"Calendar cache: `prs deadlines` re-parsing the YAML (cache removed) {cold * 1000:.0f} ms "
