@@ -373,3 +373,37 @@ def test_valid_from_unpacks_as_moment_explanation_source(calendar):
     assert moment == datetime(2026, 8, 20, 8, 0)
     assert explanation == "results for GCSE are released to candidates on Thu 20 Aug 2026 at 08:00"
     assert source == "seed:000; JCQ-RES"
+
+
+def test_retentions_judge_each_consent_as_against_the_whole_log():
+    """rules.consent.retentions looks only at the requests a consent can cover; it must answer
+    exactly what retention() answers against every request (seed:000: six months after the last
+    outcome or any appeal)."""
+    import random
+    from datetime import date, timedelta
+
+    from prs_cli.records import ConsentRecord, RequestRecord
+    from prs_cli.rules.consent import retention, retentions
+
+    rng = random.Random(7)
+    for _ in range(200):
+        requests = []
+        for rid in range(1, rng.randrange(2, 12)):
+            outcome = date(2026, 9, 1) + timedelta(days=rng.randrange(40)) if rng.random() < 0.6 else None
+            requests.append(RequestRecord(
+                id=rid, status=rng.choice(["draft", "submitted", "completed", "withdrawn"]) if outcome is None else "completed",
+                series=rng.choice(["june-2026", "november-2026"]), awarding_body="AQA", qualification="gcse",
+                service=rng.choice(["S1", "S2", "APP1"]), component=f"C{rid}", candidate=rng.choice(["0001", "0002"]),
+                name=None, outcome_on=outcome,
+                follows_request=rng.randrange(1, rid) if rid > 1 and rng.random() < 0.3 else None,
+            ))
+        consents = [
+            ConsentRecord(
+                id=cid, candidate=rng.choice(["0001", "0002"]), series=rng.choice(["june-2026", "november-2026"]),
+                given_on=date(2026, 8, 20), given_at=None, method="form", given_by="candidate",
+                covers=tuple(rng.sample(["S1", "S2", "APP1"], rng.randrange(1, 4))), acknowledged_outcomes=True,
+                requests=tuple(sorted(rng.sample(range(1, len(requests) + 1), min(len(requests), rng.randrange(0, 3))))),
+            )
+            for cid in range(1, 4)
+        ]
+        assert retentions(consents, requests) == [(c, retention(c, requests)) for c in consents]

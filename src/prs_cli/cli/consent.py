@@ -348,12 +348,11 @@ def _check_table(rows) -> int:
 
 def _retentions(conn):
     """(consent, Retention) for every consent not yet purged."""
-    from prs_cli.rules.consent import retention
+    from prs_cli.rules.consent import retentions
     from prs_cli.store import consents as store
     from prs_cli.store.requests import Requests
 
-    requests = Requests(conn).list()
-    return [(c, retention(c, requests)) for c in store.list_consents(conn) if c.purged_at is None]
+    return retentions(store.list_consents(conn), Requests(conn).iter())
 
 
 def _statuses_by_consent(cal, conn) -> dict[int, dict[int, str]]:

@@ -16,7 +16,7 @@ from typing import Literal
 
 from prs_cli.calendar.model import Calendar
 from prs_cli.records import OPEN_STATUSES, ConsentRecord, RequestGroup, RequestRecord
-from prs_cli.rules.consent import ConsentFinding, Retention, ValidFrom, consent_status, retention, tied_in_time, valid_from
+from prs_cli.rules.consent import ConsentFinding, Retention, ValidFrom, consent_status, retentions, tied_in_time, valid_from
 from prs_cli.rules.days import OutsideCalendar, when, working_day_on_or_before
 from prs_cli.rules.deadlines import Answer, appeal_deadline, completion_due, request_deadline
 
@@ -243,36 +243,8 @@ def with_consent(
 
 
 def due_disposals(consents: Iterable[ConsentRecord], requests: Iterable[RequestRecord], today: date) -> list[Retention]:
-    """Consents past their keep-until date with nothing left open (rules.consent.retention),
-    each judged against only the requests it can cover."""
-    requests = list(requests)
-    by_id = {r.id: r for r in requests}
-    by_candidate: dict[tuple, list[RequestRecord]] = {}
-    followers: dict[int, list[RequestRecord]] = {}
-    for r in requests:
-        by_candidate.setdefault((r.candidate, r.series), []).append(r)
-        if r.follows_request is not None:
-            followers.setdefault(r.follows_request, []).append(r)
-    due = []
-    for consent in consents:
-        if consent.purged_at is not None:
-            continue
-        if consent.requests:
-            near = [by_id[i] for i in consent.requests if i in by_id]
-        else:
-            near = list(by_candidate.get((consent.candidate, consent.series), ()))
-        seen = {r.id for r in near}
-        queue = list(near)
-        while queue:
-            for follower in followers.get(queue.pop().id, ()):
-                if follower.id not in seen:
-                    seen.add(follower.id)
-                    near.append(follower)
-                    queue.append(follower)
-        kept = retention(consent, near)
-        if kept.due(today):
-            due.append(kept)
-    return due
+    """Consents past their keep-until date with nothing left open (rules.consent.retentions)."""
+    return [kept for _, kept in retentions(consents, requests) if kept.due(today)]
 
 
 def group_requests(requests: Iterable[RequestRecord], consent: dict[int, ConsentFinding] | None = None) -> list[RequestGroup]:

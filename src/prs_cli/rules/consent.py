@@ -285,6 +285,38 @@ def retention(consent: ConsentRecord, requests: list[RequestRecord]) -> Retentio
     return Retention(consent.id, ids, (), replace(answer, rule=rule))
 
 
+def retentions(consents, requests) -> list[tuple[ConsentRecord, Retention]]:
+    """Every consent not yet purged with its Retention, each judged against only the requests
+    it can cover (tied ones, or its candidate's in its series, and what follows them), found
+    through one index of the log instead of a scan of it per consent."""
+    requests = list(requests)
+    by_id = {r.id: r for r in requests}
+    by_candidate: dict[tuple, list[RequestRecord]] = {}
+    followers: dict[int, list[RequestRecord]] = {}
+    for r in requests:
+        by_candidate.setdefault((r.candidate, r.series), []).append(r)
+        if r.follows_request is not None:
+            followers.setdefault(r.follows_request, []).append(r)
+    found = []
+    for consent in consents:
+        if consent.purged_at is not None:
+            continue
+        if consent.requests:
+            near = [by_id[i] for i in consent.requests if i in by_id]
+        else:
+            near = list(by_candidate.get((consent.candidate, consent.series), ()))
+        seen = {r.id for r in near}
+        queue = list(near)
+        while queue:
+            for follower in followers.get(queue.pop().id, ()):
+                if follower.id not in seen:
+                    seen.add(follower.id)
+                    near.append(follower)
+                    queue.append(follower)
+        found.append((consent, retention(consent, near)))
+    return found
+
+
 def kept_until(today: date) -> date:
     """The last day whose keep-until date (retention_until) is before `today`: a consent can be
     due for disposal only if what it is kept from is on or before it. Keep-until only grows

@@ -120,10 +120,9 @@ SELECT r.id, t.consent_id FROM json_each(?1) j CROSS JOIN requests r ON r.id = j
     JOIN consent_requests t ON t.request_id = r.follows_request
 WHERE r.status IN {_OPEN}
 UNION ALL
-SELECT r.id, c.id FROM (SELECT id, candidate, series FROM consents
-        WHERE candidate IS NOT NULL AND id NOT IN (SELECT consent_id FROM consent_requests)) c
-    CROSS JOIN requests r ON r.candidate = c.candidate AND r.series IS c.series
-WHERE r.status IN {_OPEN} AND r.id IN (SELECT value FROM json_each(?1))
+SELECT r.id, c.id FROM json_each(?1) j CROSS JOIN requests r ON r.id = j.value
+    JOIN consents c ON c.candidate = r.candidate AND c.series IS r.series
+WHERE r.status IN {_OPEN} AND NOT EXISTS (SELECT 1 FROM consent_requests t WHERE t.consent_id = c.id)
 """
 
 
