@@ -41,7 +41,8 @@ COMMANDS = {
 
 
 def build_database(home: Path, size: int, seed: int = 2026) -> None:
-    """A realistic June 2026 log: valid codes only, every state, consents for most candidates."""
+    """A realistic June 2026 log: valid codes only, every state, consents for most candidates
+    (half tied to their request with --request, the rest one per candidate and series)."""
     from prs_cli.calendar.load import load_calendar
     from prs_cli.rules.deadlines import availability
     from prs_cli.store.db import connect, transaction
@@ -58,7 +59,7 @@ def build_database(home: Path, size: int, seed: int = 2026) -> None:
     rng = random.Random(seed)
     results_day = {"gce-as": date(2026, 8, 13), "gce-a-level": date(2026, 8, 13), "l3-vtq": date(2026, 8, 13),
                    "t-level": date(2026, 8, 13), "extended-project": date(2026, 8, 13)}
-    rows, consents, links = [], [], []
+    rows, consents, links, untied = [], [], [], set()
     for index in range(size):
         body, qual, service = rng.choice(combos)
         candidate = None if service == "S3" else f"{rng.randrange(1, 10000):04d}"
@@ -77,9 +78,14 @@ def build_database(home: Path, size: int, seed: int = 2026) -> None:
             outcome,
         ))
         if candidate is not None and rng.random() < 0.9:
-            consents.append((len(consents) + 1, candidate, "june-2026", released.isoformat(), "form", "candidate",
-                             "S1,S2,PS2,ATS-P,ATS-TL", 1, 1, 0, f"{released.isoformat()}T10:00:00"))
-            links.append((len(consents), index + 1))
+            tied = rng.random() < 0.5
+            if tied or candidate not in untied:
+                consents.append((len(consents) + 1, candidate, "june-2026", released.isoformat(), "form", "candidate",
+                                 "S1,S2,PS2,ATS-P,ATS-TL", 1, 1, 0, f"{released.isoformat()}T10:00:00"))
+            if tied:  # recorded with --request for this request
+                links.append((len(consents), index + 1))
+            else:  # one consent for the candidate's series, as an officer records it
+                untied.add(candidate)
     path = home / "prs.sqlite3"
     conn = connect(path)
     with transaction(conn):
