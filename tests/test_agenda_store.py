@@ -64,7 +64,7 @@ consents = st.lists(
             "acknowledged": st.sampled_from([True, True, False]),
             "classroom_use": st.sampled_from([None, 0, 1]),
             "anonymise": st.sampled_from([None, 0, 1]),
-            "tied": st.lists(st.integers(1, 6), unique=True, max_size=3),
+            "tied": st.one_of(st.just([]), st.lists(st.integers(1, 6), unique=True, min_size=1, max_size=3)),
             "purged": st.sampled_from([False, False, True]),
         }
     ),
@@ -184,3 +184,24 @@ def test_kept_until_is_the_last_day_whose_six_months_have_passed():
     assert kept_until(date(2027, 3, 1)) == date(2026, 8, 31)
     assert kept_until(date(2027, 2, 28)) == date(2026, 8, 27)
     assert kept_until(date(2026, 9, 1)) == date(2026, 2, 28)
+
+
+def test_consent_recorded_for_the_candidate_counts_in_sql_too(calendar, tmp_path):
+    # reference.md §2: consent for the candidate's requests in the series (untied) is as good as
+    # a tied one when it passes every check; seed:000; JCQ-RES: GCSE results 20 Aug 2026 08:00.
+    draft = {"status": "draft", "offer": ("AQA", "gcse"), "service": "S1", "series": "june-2026", "candidate": "1001",
+             "released": None, "received": None, "outcome_on": None, "follows": None}
+    consent = {"candidate": "1001", "series": "june-2026", "given_by": "candidate", "covers": ["S1"], "acknowledged": True,
+               "classroom_use": None, "anonymise": None, "purged": False, "given_on": date(2026, 8, 20), "hour": None, "tied": []}
+    cases = {
+        "good": (consent, []),
+        "not_acknowledged": ({**consent, "acknowledged": False}, [1]),
+        "parent": ({**consent, "given_by": "parent"}, [1]),
+        "other_service": ({**consent, "covers": ["S2"]}, [1]),
+        "other_series": ({**consent, "series": "november-2026"}, [1]),
+        "other_candidate": ({**consent, "candidate": "1002"}, [1]),
+        "too_early": ({**consent, "given_on": date(2026, 8, 19)}, [1]),
+    }
+    for name, (given, doubtful) in cases.items():
+        build(tmp_path / f"{name}.sqlite3", [draft], [given])
+        assert doubtful_ids(calendar, tmp_path / f"{name}.sqlite3") == doubtful, name

@@ -31,23 +31,32 @@ _OPEN_FIELDS = (
     "r.outcome_on, r.received_on, r.sample_received_on, r.follows_request"
 )
 _COMPLETED_FIELDS = "r.status, r.series, r.awarding_body, r.qualification, r.service, r.results_released, r.outcome_on"
-# With each open group: its requests without a tied consent that passes the checks that do not
-# depend on the calendar (mirroring rules.consent._judge: covers the service, the candidate's
-# own, outcomes acknowledged, the scripts choice recorded), and the earliest of those consents.
+# With each open group: its requests without an applicable consent that passes the checks
+# that do not depend on the calendar (mirroring rules.consent._judge: covers the service, the
+# candidate's own, outcomes acknowledged, the scripts choice recorded), and the earliest of those
+# consents. Applicable (rules.consent.applies_to): tied to the request (c), or untied and for the
+# candidate and series (u). A tie to the request an appeal follows is left to the rules.
+
+
+def _passes(alias: str) -> str:
+    return f"""instr(',' || {alias}.covers || ',', ',' || r.service || ',') > 0
+    AND lower(trim({alias}.given_by)) = 'candidate'
+    AND {alias}.acknowledged_outcomes = 1
+    AND (r.service NOT IN ({{scripts}}) OR {alias}.classroom_use = 0 OR {alias}.anonymise IS NOT NULL)"""
+
+
 _OPEN_GROUPS = f"""
 SELECT {_OPEN_FIELDS}, p.outcome_on, group_concat(r.id),
-    group_concat(CASE WHEN c.id IS NULL THEN r.id END),
-    min(CASE WHEN c.given_at IS NULL THEN c.given_on END),
-    min(CASE WHEN c.given_at IS NOT NULL THEN c.given_on END),
-    min(c.given_at)
+    group_concat(CASE WHEN c.id IS NULL AND u.id IS NULL THEN r.id END),
+    min(CASE WHEN c.given_at IS NULL THEN c.given_on END), min(CASE WHEN u.given_at IS NULL THEN u.given_on END),
+    min(CASE WHEN c.given_at IS NOT NULL THEN c.given_on END), min(CASE WHEN u.given_at IS NOT NULL THEN u.given_on END),
+    min(c.given_at), min(u.given_at)
 FROM requests r
 LEFT JOIN requests p ON p.id = r.follows_request
 LEFT JOIN consent_requests t ON t.request_id = r.id AND r.service IN ({{needs}})
-LEFT JOIN consents c ON c.id = t.consent_id
-    AND instr(',' || c.covers || ',', ',' || r.service || ',') > 0
-    AND lower(trim(c.given_by)) = 'candidate'
-    AND c.acknowledged_outcomes = 1
-    AND (r.service NOT IN ({{scripts}}) OR c.classroom_use = 0 OR c.anonymise IS NOT NULL)
+LEFT JOIN consents c ON c.id = t.consent_id AND {_passes("c")}
+LEFT JOIN consents u ON r.service IN ({{needs}}) AND u.candidate = r.candidate AND u.series IS r.series
+    AND NOT EXISTS (SELECT 1 FROM consent_requests x WHERE x.consent_id = u.id) AND {_passes("u")}
 WHERE r.status IN {_OPEN}
 GROUP BY {_OPEN_FIELDS}
 """
@@ -73,6 +82,11 @@ def _ids(text: str | None) -> tuple[int, ...]:
     return tuple(dict.fromkeys(map(int, text.split(",")))) if text else ()
 
 
+def _earliest(tied: str | None, untied: str | None) -> str | None:
+    """The earlier of two ISO texts (either may be missing)."""
+    return min(filter(None, (tied, untied)), default=None)
+
+
 def _marks(values: Iterable) -> str:
     return ", ".join("?" for _ in values) or "NULL"
 
@@ -87,13 +101,15 @@ def request_groups(
     open groups of those services come with what their tied consents show (TiedConsents)."""
     try:
         sql = _OPEN_GROUPS.format(needs=_marks(needs), scripts=_marks(scripts))
+        args = [*needs, *scripts, *needs, *scripts]
         for (status, series, body, qualification, service, released, outcome_on, received, sample, _follows,
-             prior, ids, unsure, earliest_on, earliest_timed_on, earliest_timed_at) in conn.execute(sql, [*needs, *scripts]):
+             prior, ids, unsure, *earliest) in conn.execute(sql, args):
             tied = None
             if service in needs:
+                dated, timed_on, timed_at = (_earliest(*earliest[i:i + 2]) for i in (0, 2, 4))
                 tied = TiedConsents(
-                    frozenset(_ids(unsure)), _day(earliest_on), _day(earliest_timed_on),
-                    datetime.fromisoformat(earliest_timed_at) if earliest_timed_at else None,
+                    frozenset(_ids(unsure)), _day(dated), _day(timed_on),
+                    datetime.fromisoformat(timed_at) if timed_at else None,
                 )
             yield RequestGroup(
                 status, series, body, qualification, service, _day(released), _day(received), _day(sample),
