@@ -202,6 +202,6 @@ def test_consent_recorded_for_the_candidate_counts_in_sql_too(calendar, tmp_path
         "other_candidate": ({**consent, "candidate": "1002"}, [1]),
         "too_early": ({**consent, "given_on": date(2026, 8, 19)}, [1]),
     }
-    for name, (given, doubtful) in cases.items():
-        build(tmp_path / f"{name}.sqlite3", [draft], [given])
+    for name, (recorded, doubtful) in cases.items():
+        build(tmp_path / f"{name}.sqlite3", [draft], [recorded])
         assert doubtful_ids(calendar, tmp_path / f"{name}.sqlite3") == doubtful, name

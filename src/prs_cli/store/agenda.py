@@ -56,7 +56,7 @@ LEFT JOIN requests p ON p.id = r.follows_request
 LEFT JOIN consent_requests t ON t.request_id = r.id AND r.service IN ({{needs}})
 LEFT JOIN consents c ON c.id = t.consent_id AND {_passes("c")}
 LEFT JOIN consents u ON r.service IN ({{needs}}) AND u.candidate = r.candidate AND u.series IS r.series
-    AND NOT EXISTS (SELECT 1 FROM consent_requests x WHERE x.consent_id = u.id) AND {_passes("u")}
+    AND u.id NOT IN (SELECT consent_id FROM consent_requests) AND {_passes("u")}
 WHERE r.status IN {_OPEN}
 GROUP BY {_OPEN_FIELDS}
 """
