@@ -482,3 +482,19 @@ def test_two_adds_at_once_both_land(prs_process, prs_home):
     assert sorted(out.strip() for out, _ in outputs) == ["1", "2"]
     listed = prs_process("request", "list", "--json")
     assert sorted(r["candidate"] for r in json.loads(listed.stdout)) == ["0001", "0002"]
+
+
+def test_the_board_rejects_a_request(cli):
+    # Issue 3 lifecycle: draft -> submitted -> completed, or withdrawn / rejected.
+    consent(cli, "0042")
+    ok(add(cli))
+    ok(cli("request", "submit", "1", "--received", "2026-08-14", "--today", "2026-08-14"))
+    assert ok(cli("request", "reject", "1", "--reason", "received after the deadline", "--by", "eo")) == "Request 1 rejected.\n"
+    (record,) = records(cli, "--status", "rejected")
+    assert (record["status"], record["closed_reason"]) == ("rejected", "received after the deadline")
+    history = json.loads(ok(cli("request", "history", "1", "--json")))
+    assert [e["action"] for e in history] == ["added", "submitted", "rejected"]
+    refused(cli("request", "reject", "1", "--reason", "again"),
+            "request 1 is rejected; only a draft or submitted request can be rejected")
+    refused(cli("request", "reject", "1", "--reason", "  "), "request 1 is rejected; only a draft or submitted request can be rejected")
+    ok(add(cli))  # a rejected request no longer counts as a duplicate

@@ -377,14 +377,14 @@ def test_grade_direction(before, after, mark_before, mark_after, direction):
 
 def test_withdraw_and_reject(calendar):
     record = stored(prepare(calendar).record, 4)
-    assert intake.withdraw(record, reason="candidate changed mind").record.status == "withdrawn"
-    assert intake.reject(record, reason="board refused: late").record.closed_reason == "board refused: late"
+    assert intake.close(record, status="withdrawn", reason="candidate changed mind").record.status == "withdrawn"
+    assert intake.close(record, status="rejected", reason="board refused: late").record.closed_reason == "board refused: late"
     completed = replace(record, status="completed")
     with pytest.raises(Refused) as caught:
-        intake.withdraw(completed, reason="x")
+        intake.close(completed, status="withdrawn", reason="x")
     assert caught.value.message == "request 4 is completed; only a draft or submitted request can be withdrawn"
     with pytest.raises(InputError, match="say why"):
-        intake.withdraw(record, reason="  ")
+        intake.close(record, status="withdrawn", reason="  ")
 
 
 def test_no_message_carries_the_name_or_number(calendar):

@@ -69,7 +69,7 @@ def test_duplicate_is_refused_and_nothing_is_written(repo, db_path):
 
 def test_a_withdrawn_request_no_longer_counts(repo):
     first = repo.add(draft(), by="eo")
-    repo.withdraw(replace(first, status="withdrawn", closed_reason="typo"), by="eo", previous_status="draft")
+    repo.close(replace(first, status="withdrawn", closed_reason="typo"), by="eo", previous_status="draft")
     assert repo.add(draft(), by="eo").id == 2
     assert repo.add(draft(service="S1"), by="eo").id == 3  # another service is another request
 
@@ -114,7 +114,7 @@ def test_transitions_are_guarded_by_the_stored_status(repo):
 
 def test_reject(repo):
     stored = repo.add(draft(), by="eo")
-    repo.reject(replace(stored, status="rejected", closed_reason="late"), by="eo", previous_status="draft")
+    repo.close(replace(stored, status="rejected", closed_reason="late"), by="eo", previous_status="draft")
     assert repo.get(1).status == "rejected"
     assert repo.history(1)[-1].action == "rejected"
 

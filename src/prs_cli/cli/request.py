@@ -271,17 +271,35 @@ def withdraw(
     data_dir: common.DataDir = None,
 ) -> None:
     """Withdraw a draft or submitted request (it no longer counts as a duplicate)."""
+    _close(request_id, "withdrawn", reason, by, db, today, json, data_dir)
+
+
+@app.command("reject")
+def reject(
+    request_id: RequestId,
+    reason: Annotated[str, typer.Option("--reason", help="Why the board rejected it.")],
+    by: By = None,
+    db: common.Db = None,
+    today: common.Today = None,
+    json: common.Json = False,
+    data_dir: common.DataDir = None,
+) -> None:
+    """Record that the board rejected a request (it no longer counts as a duplicate)."""
+    _close(request_id, "rejected", reason, by, db, today, json, data_dir)
+
+
+def _close(request_id, status, reason, by, db, today, json, data_dir) -> None:
     from prs_cli.rules import intake
 
     day = common.today(today)
     repo = open_requests(db, create=False)
     record = repo.get(request_id)
-    change = intake.withdraw(record, reason=reason)
-    stored = repo.withdraw(change.record, by=common.who(by), previous_status=record.status)
+    change = intake.close(record, status=status, reason=reason)
+    stored = repo.close(change.record, by=common.who(by), previous_status=record.status)
     if json:
         _print_record(common.calendar(data_dir), repo, stored, day)
     else:
-        typer.echo(f"Request {stored.id} withdrawn.")
+        typer.echo(f"Request {stored.id} {status}.")
 
 
 @app.command("list")

@@ -559,20 +559,15 @@ def check_appeal(calendar: Calendar, review: RequestRecord, *, on: date, today: 
     return deadline
 
 
-def withdraw(record: RequestRecord, *, reason: str) -> Change:
+CLOSING = {"withdrawn": "withdrawn", "rejected": "rejected"}
+
+
+def close(record: RequestRecord, *, status: str, reason: str) -> Change:
+    """Withdrawn by the centre, or rejected by the board: either way it no longer stands (and no
+    longer counts as a duplicate), and the reason is kept."""
     if record.status not in ("draft", "submitted"):
-        raise Refused(f"request {record.id} is {record.status}; only a draft or submitted request can be withdrawn")
+        raise Refused(f"request {record.id} is {record.status}; only a draft or submitted request can be {CLOSING[status]}")
     text = _text(reason, "reason")
     if not text:
         raise InputError("say why with --reason")
-    return Change(replace(record, status="withdrawn", closed_reason=text))
-
-
-def reject(record: RequestRecord, *, reason: str) -> Change:
-    """The board refused the request."""
-    if record.status not in ("draft", "submitted"):
-        raise Refused(f"request {record.id} is {record.status}; only a draft or submitted request can be rejected")
-    text = _text(reason, "reason")
-    if not text:
-        raise InputError("say why the board rejected it")
-    return Change(replace(record, status="rejected", closed_reason=text))
+    return Change(replace(record, status=status, closed_reason=text))

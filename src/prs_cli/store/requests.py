@@ -193,11 +193,9 @@ class Requests:
         details = {"outcome_on": _iso(record.outcome_on), "direction": direction, "fee_refunded": record.fee_refunded}
         return self.save(record, expected_status="submitted", action="outcome", by=by, details=details)
 
-    def withdraw(self, record: RequestRecord, *, by: str | None, previous_status: str) -> RequestRecord:
-        return self.save(record, expected_status=previous_status, action="withdrawn", by=by)
-
-    def reject(self, record: RequestRecord, *, by: str | None, previous_status: str) -> RequestRecord:
-        return self.save(record, expected_status=previous_status, action="rejected", by=by)
+    def close(self, record: RequestRecord, *, by: str | None, previous_status: str) -> RequestRecord:
+        """Store a withdrawal or a rejection; the audit action is the new status."""
+        return self.save(record, expected_status=previous_status, action=record.status, by=by)
 
     def _event(self, at: str, by: str | None, action: str, request_id: int | None, details: dict) -> None:
         self.conn.execute(
