@@ -407,3 +407,18 @@ def test_retentions_judge_each_consent_as_against_the_whole_log():
             for cid in range(1, 4)
         ]
         assert retentions(consents, requests) == [(c, retention(c, requests)) for c in consents]
+
+
+def test_the_series_nearest_the_consent_is_the_one_it_follows(calendar):
+    # reference.md §4: A level results Thu 14 Aug 2025 and Thu 13 Aug 2026.
+    from datetime import date
+
+    import pytest
+
+    from prs_cli.errors import InputError
+    from prs_cli.rules.consent import nearest_series
+
+    assert nearest_series(calendar, "gce-a-level", None, date(2026, 8, 12)) == "june-2026"
+    assert nearest_series(calendar, "gce-a-level", None, date(2025, 9, 1)) == "june-2025"
+    with pytest.raises(InputError, match="no series in the calendar has a results day for Cambridge English"):
+        nearest_series(calendar, "cambridge-english", None, date(2026, 8, 12))

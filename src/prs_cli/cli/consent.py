@@ -228,7 +228,7 @@ def require_consent(cal, conn, request, refusal: str | None = None) -> None:
 def _one_question(cal, qualification, on, ab, series, results_released, json) -> None:
     from prs_cli import clock, codes
     from prs_cli.errors import InputError
-    from prs_cli.rules.consent import timing_finding, valid_from
+    from prs_cli.rules.consent import nearest_series, timing_finding, valid_from
 
     qual = codes.resolve("qualification", qualification, cal.qualifications)
     given_on, given_at = clock.parse_date_or_datetime(on, "--on")
@@ -239,7 +239,7 @@ def _one_question(cal, qualification, on, ab, series, results_released, json) ->
     if cal.qualifications[qual].jcq:
         if released is not None:
             raise InputError(f"--results-released is for Cambridge English; {cal.qualifications[qual].name} follows the series results day")
-        series_id = codes.resolve("series", series, cal.series) if series else _nearest_series(cal, qual, body, given_on)
+        series_id = codes.resolve("series", series, cal.series) if series else nearest_series(cal, qual, body, given_on)
     else:
         if released is None:
             raise InputError(f"{cal.qualifications[qual].name} results are released per candidate: give --results-released YYYY-MM-DD")
@@ -266,24 +266,6 @@ def _one_question(cal, qualification, on, ab, series, results_released, json) ->
         typer.echo(f"{'Valid' if finding.ok else 'Not valid'}{where}: {finding.message} ({finding.source}).")
     if not finding.ok:
         raise typer.Exit(int(ExitCode.FINDING))
-
-
-def _nearest_series(cal, qualification, body, given_on) -> str:
-    """The series whose results day for the qualification is nearest the consent date."""
-    from prs_cli.errors import InputError
-    from prs_cli.rules.deadlines import release_for
-
-    best = None
-    for series_id in cal.series:
-        release = release_for(cal, series_id, qualification, body)
-        if release is None or release.date is None:
-            continue
-        distance = abs((release.date - given_on).days)
-        if best is None or distance < best[0]:
-            best = (distance, series_id)
-    if best is None:
-        raise InputError(f"no series in the calendar has a results day for {cal.qualifications[qualification].name}; give --series")
-    return best[1]
 
 
 def _check_rows(cal, conn, *, only: int | None = None, using=None) -> list[dict]:

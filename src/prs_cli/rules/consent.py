@@ -19,6 +19,7 @@ from datetime import date, datetime, timedelta
 from typing import Literal
 
 from prs_cli.calendar.model import Calendar, Service
+from prs_cli.errors import InputError
 from prs_cli.records import ConsentRecord, RequestRecord, TiedConsents
 from prs_cli.rules.days import when
 from prs_cli.rules.deadlines import Answer, candidates_see_results, release_for, retention_until
@@ -329,3 +330,19 @@ def kept_until(today: date) -> date:
         else:
             high = middle
     return low
+
+
+def nearest_series(calendar: Calendar, qualification: str, body: str | None, given_on: date) -> str:
+    """For a question without a series: the series whose results day for the qualification is
+    nearest the consent date (a consent is judged against the results it follows)."""
+    best = None
+    for series_id in calendar.series:
+        release = release_for(calendar, series_id, qualification, body)
+        if release is None or release.date is None:
+            continue
+        distance = abs((release.date - given_on).days)
+        if best is None or distance < best[0]:
+            best = (distance, series_id)
+    if best is None:
+        raise InputError(f"no series in the calendar has a results day for {calendar.qualifications[qualification].name}; give --series")
+    return best[1]
