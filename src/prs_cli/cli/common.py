@@ -74,6 +74,20 @@ def who(by: str | None) -> str | None:
         return None
 
 
+def calendar_filters(cal, series: str | None, ab: str | None, qualification: str | None, service: str | None):
+    """--series, --ab, --qualification and --service resolved against the calendar, as
+    `prs deadlines` and `prs export --ics` both take them."""
+    from prs_cli import codes
+    from prs_cli.rules.schedule import Filters
+
+    return Filters(
+        series=(codes.resolve("series", series, cal.series),) if series else None,
+        awarding_body=codes.resolve("awarding body", ab, cal.awarding_bodies) if ab else None,
+        qualification=codes.resolve("qualification", qualification, cal.qualifications) if qualification else None,
+        service=codes.resolve("service", service, cal.services) if service else None,
+    )
+
+
 def calendar(data_dir: Path | None):
     from prs_cli.calendar.load import load_calendar
 

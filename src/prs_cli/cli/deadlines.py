@@ -20,18 +20,12 @@ def deadlines(
     json: common.Json = False,
 ) -> None:
     """What closes when, for whom: results days, request deadlines and key dates."""
-    from prs_cli import codes
     from prs_cli.rules.deadlines import availability, service_applies_anywhere
-    from prs_cli.rules.schedule import Filters, calendar_items, upcoming
+    from prs_cli.rules.schedule import calendar_items, upcoming
 
     day = common.today(today)
     cal = common.calendar(data_dir)
-    filters = Filters(
-        series=(codes.resolve("series", series, cal.series),) if series else None,
-        awarding_body=codes.resolve("awarding body", ab, cal.awarding_bodies) if ab else None,
-        qualification=codes.resolve("qualification", qualification, cal.qualifications) if qualification else None,
-        service=codes.resolve("service", service, cal.services) if service else None,
-    )
+    filters = common.calendar_filters(cal, series, ab, qualification, service)
     items = upcoming(calendar_items(cal, filters), day, include_past=show_all)
 
     explanation = None

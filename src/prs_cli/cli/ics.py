@@ -7,20 +7,15 @@ from pathlib import Path
 
 def write_ics(path: Path, cal, *, series=None, ab=None, qualification=None, service=None, db=None) -> int:
     """Write the feed owner-only and atomically; filters as `prs deadlines`. Returns the event count."""
-    from prs_cli.clock import now_utc
-
-    from prs_cli import codes, config, paths
+    from prs_cli import config, paths
+    from prs_cli.cli import common
     from prs_cli.cli.due import load_records
+    from prs_cli.clock import now_utc
     from prs_cli.files import write_private
     from prs_cli.render.ics import calendar_events, request_events, to_ics
-    from prs_cli.rules.schedule import Filters, calendar_items
+    from prs_cli.rules.schedule import calendar_items
 
-    filters = Filters(
-        series=(codes.resolve("series", series, cal.series),) if series else None,
-        awarding_body=codes.resolve("awarding body", ab, cal.awarding_bodies) if ab else None,
-        qualification=codes.resolve("qualification", qualification, cal.qualifications) if qualification else None,
-        service=codes.resolve("service", service, cal.services) if service else None,
-    )
+    filters = common.calendar_filters(cal, series, ab, qualification, service)
     settings = config.load()
     requests, _ = load_records(paths.database_path(db))
     chosen = [
