@@ -9,7 +9,6 @@ re-parsed, and pydantic is not even imported, on ordinary runs.
 
 from __future__ import annotations
 
-import os
 import re
 from dataclasses import dataclass
 from datetime import date
@@ -338,18 +337,13 @@ def _read_cache(key: str) -> Calendar | None:
 
 def _write_cache(key: str, calendar: Calendar) -> None:
     import pickle
-    import tempfile
+
+    from prs_cli.errors import InputError
+    from prs_cli.files import write_private
 
     target = _cache_file()
     try:
         paths.ensure_private_dir(target.parent)
-        fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".calendar-", suffix=".tmp")
-        try:
-            with os.fdopen(fd, "wb") as handle:
-                pickle.dump((key, calendar), handle, protocol=pickle.HIGHEST_PROTOCOL)
-            os.replace(tmp, target)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
-    except OSError:
+        write_private(target, pickle.dumps((key, calendar), protocol=pickle.HIGHEST_PROTOCOL))
+    except (OSError, InputError):
         pass  # no cache this time (read-only home, full disk): correct, only slower
