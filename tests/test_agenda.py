@@ -9,7 +9,7 @@ from datetime import date, datetime
 import pytest
 
 from prs_cli.records import ConsentRecord, RequestRecord
-from prs_cli.rules.agenda import build_agenda, consent_findings, due_disposals, internal_deadline, severity
+from prs_cli.rules.agenda import build_agenda, due_disposals, internal_deadline, severity
 from prs_cli.rules.schedule import calendar_items
 
 TODAY = date(2026, 9, 1)
@@ -60,7 +60,7 @@ def agenda(calendar, requests=REQUESTS, consents=CONSENTS, today=TODAY, days=30,
         today,
         days=days,
         lead_days=lead_days,
-        consent=consent_findings(calendar, requests, consents),
+        consents=consents,
         disposals=due_disposals(consents, requests, today),
         key_dates=key_dates,
     )
@@ -138,7 +138,9 @@ def test_appeal_logged_or_closed_requests_are_quiet(calendar):
 
 def test_valid_consent_gives_no_consent_item(calendar):
     ok = [consent(1, "1001", ("S2",), date(2026, 8, 20), given_at=datetime(2026, 8, 20, 8, 30))]
-    assert consent_findings(calendar, [REQUESTS[0]], ok) == {}
+    items = agenda(calendar, requests=[REQUESTS[0]], consents=ok)
+    assert [i.kind for i in items if i.kind == "consent_missing"] == []
+    assert [i.kind for i in agenda(calendar, requests=[REQUESTS[0]], consents=[])].count("consent_missing") == 1
 
 
 def test_purged_consent_is_not_disposed_of_twice(calendar):

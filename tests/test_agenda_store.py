@@ -1,28 +1,31 @@
-"""The agenda read in grouped SQL (store/agenda.py) says exactly what the rules say from records.
+"""The agenda read from the tally (store/db.py keeps it, store/agenda.py reads it) says exactly
+what the rules say from the records.
 
-The store half-checks consent in SQL (what does not depend on the calendar, for tied consents)
-and the rules judge the timing once per group: a shortcut. These properties generate logs of
-every shape (tied, untied and purged consents, appeals, early, timed and parental consents,
-Cambridge English releases) and prove that the shortcut never lets through a request the
-consent rules would not call ok, and that `prs due`'s agenda is the records path's, item for item.
+The tally is kept by triggers as requests and consents change: a shortcut. These properties
+generate logs of every shape (tied, untied and purged consents, appeals, early, timed and
+parental consents, Cambridge English releases), change them in every way the commands can and
+some they cannot, and prove that the tally is what counting afresh gives and that `prs due`'s
+agenda is the records path's, item for item.
 """
 
 from __future__ import annotations
 
+import json
+import sqlite3
 import tempfile
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from prs_cli.cli.due import load_agenda, load_records
-from prs_cli.records import OPEN_STATUSES
 from prs_cli.render.agenda import record
 from prs_cli.rules import agenda as rules
-from prs_cli.rules.consent import consent_status, kept_until
+from prs_cli.rules.consent import kept_until
 from prs_cli.store import agenda as store
-from prs_cli.store.consents import for_request
+from prs_cli.store import db
 from prs_cli.store.db import connect, transaction
 
 # Valid codes only (an unknown code is refused on the way in): JCQ boards and qualifications,
@@ -71,73 +74,130 @@ consents = st.lists(
     max_size=6,
 )
 
+STATUSES = ["draft", "submitted", "completed", "withdrawn", "rejected"]
+FEW = st.integers(1, 3)  # changes aimed at the first few rows meet each other (and the ties) often
+# Changes made after the log is written, as the commands make them and beyond.
+changes = st.lists(
+    st.one_of(
+        st.tuples(st.just("status"), FEW, st.sampled_from(STATUSES)),
+        st.tuples(st.just("outcome"), FEW, st.one_of(st.none(), DAYS)),
+        st.tuples(st.just("received"), FEW, st.one_of(st.none(), DAYS)),
+        st.tuples(st.just("candidate"), FEW, st.sampled_from(CANDIDATES)),
+        st.tuples(st.just("series"), FEW, st.sampled_from(SERIES)),
+        st.tuples(st.just("tie"), FEW, FEW),
+        st.tuples(st.just("untie"), FEW, FEW),
+        st.tuples(st.just("purge"), FEW, st.none()),
+        st.tuples(st.just("delete_consent"), FEW, st.none()),
+        st.tuples(st.just("delete_request"), FEW, st.none()),
+    ),
+    max_size=8,
+)
+
+
+def change(path: Path, steps: list[tuple]) -> None:
+    """Each step its own statement(s), in its own transaction, as separate commands would."""
+    conn = connect(path)
+    for kind, n, value in steps:
+        day = value.isoformat() if isinstance(value, date) else value
+        statements = {
+            "status": [("UPDATE requests SET status = ? WHERE id = ?", (value, n))],
+            "outcome": [("UPDATE requests SET outcome_on = ? WHERE id = ?", (day, n))],
+            "received": [("UPDATE requests SET received_on = ?, sample_received_on = ? WHERE id = ?", (day, day, n))],
+            "candidate": [("UPDATE requests SET candidate = ? WHERE id = ?", (value, n))],
+            "series": [("UPDATE requests SET series = ? WHERE id = ?", (value, n))],
+            "tie": [("INSERT OR IGNORE INTO consent_requests (consent_id, request_id) SELECT ?, ? "
+                     "WHERE EXISTS (SELECT 1 FROM consents WHERE id = ?) AND EXISTS (SELECT 1 FROM requests WHERE id = ?)",
+                     (n, value, n, value))],
+            "untie": [("DELETE FROM consent_requests WHERE consent_id = ? AND request_id = ?", (n, value))],
+            "purge": [("UPDATE consents SET candidate = NULL, purged_at = '2026-12-01T00:00:00' WHERE id = ?", (n,))],
+            "delete_consent": [("DELETE FROM consent_requests WHERE consent_id = ?", (n,)), ("DELETE FROM consents WHERE id = ?", (n,))],
+            "delete_request": [
+                ("DELETE FROM consent_requests WHERE request_id = ?", (n,)),
+                ("UPDATE requests SET follows_request = NULL WHERE follows_request = ?", (n,)),
+                ("DELETE FROM requests WHERE id = ?", (n,)),
+            ],
+        }[kind]
+        try:
+            with transaction(conn):
+                for sql, args in statements:
+                    conn.execute(sql, args)
+        except sqlite3.IntegrityError:  # a change the schema refuses (a second open duplicate): none of it landed
+            pass
+    conn.close()
+
+
+def tally_is_counted_afresh(path: Path) -> None:
+    """Every request's keys are what the key expressions give now, and the tally counts them."""
+    conn = connect(path)
+    try:
+        fresh: dict[str, set[int]] = {}
+        for request_id, dates, consent, dates_now, consent_now in conn.execute(
+            f"SELECT id, dates_key, consent_key, {db.DATES_KEY}, {db.CONSENT_KEY} FROM requests"
+        ):
+            assert (dates, consent) == (dates_now, consent_now), request_id
+            for key in filter(None, (dates, consent)):
+                fresh.setdefault(key, set()).add(request_id)
+        tally = {}
+        for key, part, status, count, ids in conn.execute("SELECT key, part, status, requests, ids FROM agenda_tally"):
+            listed = [int(i) for i in ids.split(",")]
+            assert count == len(listed) == len(set(listed)), key
+            assert [part, status] == json.loads(key)[:2]
+            tally[key] = set(listed)
+        assert tally == fresh
+    finally:
+        conn.close()
+
 
 def build(path: Path, reqs: list[dict], cons: list[dict]) -> None:
     """Rows written directly, so that shapes the commands would refuse are covered as well."""
     conn = connect(path)
     with transaction(conn):
-        for n, r in enumerate(reqs, start=1):
-            body, qualification = r["offer"]
-            follows = r["follows"] if r["follows"] and r["follows"] < n else None
-            conn.execute(
-                "INSERT INTO requests (id, status, series, awarding_body, qualification, service, component, candidate, "
-                "created_at, results_released, received_on, sample_received_on, outcome_on, follows_request) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, '2026-08-01T00:00:00', ?, ?, ?, ?, ?)",
-                (n, r["status"], r["series"], body, qualification, r["service"], f"C{n}", r["candidate"],
-                 r["released"] and r["released"].isoformat(), r["received"] and r["received"].isoformat(),
-                 r["received"] and r["received"].isoformat(), r["outcome_on"] and r["outcome_on"].isoformat(), follows),
-            )
-        for n, c in enumerate(cons, start=1):
-            given_at = datetime.combine(c["given_on"], datetime.min.time()) + timedelta(hours=c["hour"]) if c["hour"] is not None else None
-            conn.execute(
-                "INSERT INTO consents (id, candidate, series, given_on, given_at, method, given_by, covers, "
-                "acknowledged_outcomes, classroom_use, anonymise, recorded_at, purged_at) "
-                "VALUES (?, ?, ?, ?, ?, 'form', ?, ?, ?, ?, ?, '2026-08-01T00:00:00', ?)",
-                (n, None if c["purged"] else c["candidate"], c["series"], c["given_on"].isoformat(),
-                 given_at.isoformat(timespec="minutes") if given_at else None, c["given_by"], ",".join(c["covers"]),
-                 int(c["acknowledged"]), c["classroom_use"], c["anonymise"], "2026-09-01T00:00:00" if c["purged"] else None),
-            )
-            for request_id in c["tied"]:
-                if request_id <= len(reqs):
-                    conn.execute("INSERT INTO consent_requests (consent_id, request_id) VALUES (?, ?)", (n, request_id))
+        _write(conn, reqs, cons)
     conn.close()
+
+
+def _write(conn, reqs: list[dict], cons: list[dict]) -> None:
+    """Rows written as given (no transaction of its own)."""
+    for n, r in enumerate(reqs, start=1):
+        body, qualification = r["offer"]
+        follows = r["follows"] if r["follows"] and r["follows"] < n else None
+        conn.execute(
+            "INSERT INTO requests (id, status, series, awarding_body, qualification, service, component, candidate, "
+            "created_at, results_released, received_on, sample_received_on, outcome_on, follows_request) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, '2026-08-01T00:00:00', ?, ?, ?, ?, ?)",
+            (n, r["status"], r["series"], body, qualification, r["service"], f"C{n}", r["candidate"],
+             r["released"] and r["released"].isoformat(), r["received"] and r["received"].isoformat(),
+             r["received"] and r["received"].isoformat(), r["outcome_on"] and r["outcome_on"].isoformat(), follows),
+        )
+    for n, c in enumerate(cons, start=1):
+        given_at = datetime.combine(c["given_on"], datetime.min.time()) + timedelta(hours=c["hour"]) if c["hour"] is not None else None
+        conn.execute(
+            "INSERT INTO consents (id, candidate, series, given_on, given_at, method, given_by, covers, "
+            "acknowledged_outcomes, classroom_use, anonymise, recorded_at, purged_at) "
+            "VALUES (?, ?, ?, ?, ?, 'form', ?, ?, ?, ?, ?, '2026-08-01T00:00:00', ?)",
+            (n, None if c["purged"] else c["candidate"], c["series"], c["given_on"].isoformat(),
+             given_at.isoformat(timespec="minutes") if given_at else None, c["given_by"], ",".join(c["covers"]),
+             int(c["acknowledged"]), c["classroom_use"], c["anonymise"], "2026-09-01T00:00:00" if c["purged"] else None),
+        )
+        for request_id in c["tied"]:
+            if request_id <= len(reqs):
+                conn.execute("INSERT INTO consent_requests (consent_id, request_id) VALUES (?, ?)", (n, request_id))
 
 
 CHECKS = settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
 
 
 @CHECKS
-@given(reqs=requests, cons=consents)
-def test_the_sql_shortcut_never_passes_what_the_rules_refuse(calendar, reqs, cons):
+@given(reqs=requests, cons=consents, steps=changes, today=st.dates(date(2026, 8, 10), date(2027, 4, 30)), days=st.sampled_from([0, 14, 60]))
+def test_grouped_agenda_is_the_records_agenda(calendar, reqs, cons, steps, today, days):
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "prs.sqlite3"
         build(path, reqs, cons)
-        needs, scripts = rules.consent_services(calendar)
-        conn = connect(path)
-        try:
-            groups = list(store.request_groups(conn, needs=needs, scripts=scripts, appeals_since=None))
-            records = {r.id: r for r in load_records(path)[0]}
-            checked = {i for g in groups if g.tied is not None for i in g.ids}
-            assert checked == {r.id for r in records.values() if r.status in OPEN_STATUSES and r.service in needs}
-            for group, doubtful in rules.consent_doubts(calendar, groups):
-                for request_id in set(group.ids) - doubtful if group.tied is not None else ():
-                    request = records[request_id]
-                    # passed without being judged alone: the rules must call its consent ok
-                    assert consent_status(calendar, request, for_request(conn, request)).ok, request
-        finally:
-            conn.close()
-
-
-@CHECKS
-@given(reqs=requests, cons=consents, today=st.dates(date(2026, 8, 10), date(2027, 4, 30)), days=st.sampled_from([0, 14, 60]))
-def test_grouped_agenda_is_the_records_agenda(calendar, reqs, cons, today, days):
-    with tempfile.TemporaryDirectory() as folder:
-        path = Path(folder) / "prs.sqlite3"
-        build(path, reqs, cons)
+        change(path, steps)
+        tally_is_counted_afresh(path)
         every_request, every_consent = load_records(path)
         expected = rules.build_agenda(
-            calendar, every_request, today, days=days, lead_days=2,
-            consent=rules.consent_findings(calendar, every_request, every_consent),
+            calendar, every_request, today, days=days, lead_days=2, consents=every_consent,
             disposals=rules.due_disposals(every_consent, every_request, today),
         )
         groups, disposals = load_agenda(calendar, path, today)
@@ -151,34 +211,6 @@ def test_grouped_agenda_is_the_records_agenda(calendar, reqs, cons, today, days)
             conn.close()
 
 
-def doubtful_ids(calendar, path):
-    needs, scripts = rules.consent_services(calendar)
-    conn = connect(path)
-    try:
-        groups = store.request_groups(conn, needs=needs, scripts=scripts, appeals_since=None)
-        return sorted(i for _, doubtful in rules.consent_doubts(calendar, groups) for i in doubtful)
-    finally:
-        conn.close()
-
-
-def test_the_earliest_tied_consent_decides_a_groups_timing(calendar, tmp_path):
-    # seed:000; JCQ-RES: GCSE results reach candidates on Thu 20 Aug 2026 at 08:00
-    same = {"status": "draft", "offer": ("AQA", "gcse"), "service": "S1", "series": "june-2026", "candidate": "1001",
-            "released": None, "received": None, "outcome_on": None, "follows": None}
-    consent = {"candidate": "1001", "series": "june-2026", "given_by": "candidate", "covers": ["S1"],
-               "acknowledged": True, "classroom_use": None, "anonymise": None, "purged": False}
-    on_the_day = {**consent, "given_on": date(2026, 8, 20), "hour": None, "tied": [1]}
-    at_eight = {**consent, "given_on": date(2026, 8, 20), "hour": 8, "tied": [2]}
-    build(tmp_path / "ok.sqlite3", [same, same], [on_the_day, at_eight])
-    assert doubtful_ids(calendar, tmp_path / "ok.sqlite3") == []
-    day_before = {**consent, "given_on": date(2026, 8, 19), "hour": None, "tied": [3]}
-    build(tmp_path / "early.sqlite3", [same, same, same], [on_the_day, at_eight, day_before])
-    assert doubtful_ids(calendar, tmp_path / "early.sqlite3") == [1, 2, 3]  # one early consent: all judged alone
-    at_seven = {**consent, "given_on": date(2026, 8, 20), "hour": 7, "tied": [3]}
-    build(tmp_path / "seven.sqlite3", [same, same, same], [on_the_day, at_eight, at_seven])
-    assert doubtful_ids(calendar, tmp_path / "seven.sqlite3") == [1, 2, 3]
-
-
 def test_kept_until_is_the_last_day_whose_six_months_have_passed():
     # seed:000: consent is kept six months; 29, 30 and 31 Aug + 6 months are all 28 Feb
     assert kept_until(date(2027, 3, 1)) == date(2026, 8, 31)
@@ -186,22 +218,68 @@ def test_kept_until_is_the_last_day_whose_six_months_have_passed():
     assert kept_until(date(2026, 9, 1)) == date(2026, 2, 28)
 
 
-def test_consent_recorded_for_the_candidate_counts_in_sql_too(calendar, tmp_path):
-    # reference.md §2: consent for the candidate's requests in the series (untied) is as good as
-    # a tied one when it passes every check; seed:000; JCQ-RES: GCSE results 20 Aug 2026 08:00.
-    draft = {"status": "draft", "offer": ("AQA", "gcse"), "service": "S1", "series": "june-2026", "candidate": "1001",
+
+
+def test_migration_counts_a_log_written_before_the_tally(tmp_path):
+    # A database from before schema 3 gains the tally, counted from the rows already there.
+    path = tmp_path / "prs.sqlite3"
+    conn = sqlite3.connect(path, isolation_level=None)
+    for number, migration in enumerate(db.MIGRATIONS[:2], start=1):
+        migration(conn)
+        conn.execute(f"PRAGMA user_version = {number}")
+    conn.close()
+    draft = {"status": "draft", "offer": ("AQA", "gcse"), "service": "S2", "series": "june-2026", "candidate": "1001",
              "released": None, "received": None, "outcome_on": None, "follows": None}
-    consent = {"candidate": "1001", "series": "june-2026", "given_by": "candidate", "covers": ["S1"], "acknowledged": True,
-               "classroom_use": None, "anonymise": None, "purged": False, "given_on": date(2026, 8, 20), "hour": None, "tied": []}
-    cases = {
-        "good": (consent, []),
-        "not_acknowledged": ({**consent, "acknowledged": False}, [1]),
-        "parent": ({**consent, "given_by": "parent"}, [1]),
-        "other_service": ({**consent, "covers": ["S2"]}, [1]),
-        "other_series": ({**consent, "series": "november-2026"}, [1]),
-        "other_candidate": ({**consent, "candidate": "1002"}, [1]),
-        "too_early": ({**consent, "given_on": date(2026, 8, 19)}, [1]),
-    }
-    for name, (recorded, doubtful) in cases.items():
-        build(tmp_path / f"{name}.sqlite3", [draft], [recorded])
-        assert doubtful_ids(calendar, tmp_path / f"{name}.sqlite3") == doubtful, name
+    given = {"candidate": "1001", "series": "june-2026", "given_on": date(2026, 8, 20), "hour": None, "given_by": "candidate",
+             "covers": ["S2"], "acknowledged": True, "classroom_use": None, "anonymise": None, "tied": [], "purged": False}
+    conn = sqlite3.connect(path, isolation_level=None)
+    _write(conn, [draft, {**draft, "candidate": "1002"}, {**draft, "status": "completed", "outcome_on": date(2026, 9, 1)}], [given])
+    conn.close()
+    connect(path).close()  # migrates
+    tally_is_counted_afresh(path)
+    conn = connect(path)
+    assert conn.execute("SELECT count(*) FROM agenda_tally").fetchone()[0] == 4  # dates of drafts, of the outcome; two consents
+    conn.close()
+
+
+BASE = {"status": "draft", "offer": ("AQA", "gcse"), "service": "S2", "series": "june-2026", "candidate": "1001",
+        "released": None, "received": None, "outcome_on": None, "follows": None}
+REVIEW = {**BASE, "status": "completed", "outcome_on": date(2026, 9, 1)}
+APPEAL = {**BASE, "service": "APP1", "follows": 1}
+GIVEN = {"candidate": "1001", "series": "june-2026", "given_on": date(2026, 8, 20), "hour": None, "given_by": "candidate",
+         "covers": ["S2", "APP1"], "acknowledged": True, "classroom_use": None, "anonymise": None, "tied": [], "purged": False}
+
+
+@pytest.mark.parametrize(
+    "reqs, cons, steps",
+    [
+        ([REVIEW, APPEAL], [], [("outcome", 1, date(2026, 9, 5))]),  # an appeal's deadline runs from the new outcome
+        ([REVIEW, APPEAL], [], [("status", 2, "withdrawn")]),  # the review's appeal window is open again
+        ([REVIEW, {**APPEAL, "status": "withdrawn"}], [], [("status", 2, "draft")]),  # and shut again
+        ([BASE, BASE], [{**GIVEN, "tied": [1]}], [("untie", 1, 1)]),  # untied: for both requests
+        ([BASE, BASE], [GIVEN], [("tie", 1, 1)]),  # tied: for request 1 only, no longer 2
+        ([REVIEW, APPEAL], [{**GIVEN, "series": "june-2025", "tied": [1]}], [("untie", 1, 1)]),  # the review's consent covered its appeal
+        ([BASE, BASE], [GIVEN], [("purge", 1, None)]),  # blanked: no longer the candidate's
+        ([BASE], [GIVEN], [("candidate", 1, "1002"), ("series", 1, "june-2025")]),
+        ([BASE], [GIVEN], [("delete_consent", 1, None)]),
+        ([REVIEW, APPEAL], [GIVEN], [("delete_request", 2, None)]),
+    ],
+)
+def test_each_change_moves_the_tally(reqs, cons, steps, tmp_path):
+    # store/db.py: whose key a change can move (the request, what it follows, what follows it,
+    # a consent's candidate and ties); each step must leave the tally as counting afresh gives.
+    path = tmp_path / "prs.sqlite3"
+    build(path, reqs, cons)
+    tally_is_counted_afresh(path)
+    before = _tally(path)
+    change(path, steps)
+    tally_is_counted_afresh(path)
+    assert _tally(path) != before  # the change moved something
+
+
+def _tally(path: Path) -> dict:
+    conn = connect(path)
+    try:
+        return dict(conn.execute("SELECT key, ids FROM agenda_tally"))
+    finally:
+        conn.close()

@@ -72,13 +72,15 @@ class ConsentRecord:
 
 @dataclass(frozen=True)
 class RequestGroup:
-    """Requests alike in every field the agenda reads, so the rules judge them once however
-    many there are (the store groups them in SQL; rules.agenda.group_requests from records)."""
+    """Requests alike in every field one part of the agenda reads, so the rules judge them once
+    however many there are (the store keeps them tallied; rules.agenda.group_requests from
+    records). A dates group has only the fields its status reads (the rest None); a consent
+    group (`consents` not None) has the open requests' fields and the consents that apply."""
 
     status: RequestStatus
     series: str | None
     awarding_body: str
-    qualification: str
+    qualification: str | None
     service: str
     results_released: date | None
     received_on: date | None
@@ -86,17 +88,4 @@ class RequestGroup:
     outcome_on: date | None
     prior_outcome: date | None  # the outcome of the request this one follows
     ids: tuple[int, ...]
-    consent: object | None = None  # rules.consent.ConsentFinding when consent is not valid
-    tied: TiedConsents | None = None  # open groups that need consent, from the store
-
-
-@dataclass(frozen=True)
-class TiedConsents:
-    """What the store saw of the consents tied to a group's requests, checking in SQL only what
-    does not depend on the calendar (covers the service, the candidate's own, outcomes
-    acknowledged, the scripts choice): the rules judge the timing once for the whole group."""
-
-    unsure: frozenset[int]  # requests with no such consent: the rules judge them one by one
-    earliest_on: date | None  # the earliest such consent recorded with a date only
-    earliest_timed_on: date | None  # and with a time: its day and its moment
-    earliest_timed_at: datetime | None
+    consents: tuple[ConsentRecord, ...] | None = None  # in the order recorded

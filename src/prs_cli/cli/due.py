@@ -65,8 +65,8 @@ def agenda(days, today, db, data_dir):
 
 
 def load_agenda(cal, path, day):
-    """(request groups with their consent findings, consents due for disposal), read in a few
-    grouped queries so the time stays flat as the log grows; no database yet means nothing logged."""
+    """(the agenda's request groups, consents due for disposal), read from the tally and a few
+    indexed queries so the time stays flat as the log grows; no database yet means nothing logged."""
     if not path.exists():
         return [], []
     from prs_cli.rules import agenda as rules
@@ -76,11 +76,7 @@ def load_agenda(cal, path, day):
 
     conn = connect(path, create=False)
     try:
-        needs, scripts = rules.consent_services(cal)
-        groups = store.request_groups(conn, needs=needs, scripts=scripts, appeals_since=rules.appeals_since(cal, day))
-        doubts = rules.consent_doubts(cal, groups)
-        cases = store.consent_cases(conn, [i for _, doubtful in doubts for i in doubtful])
-        groups = rules.with_consent(cal, doubts, cases)
+        groups = list(store.request_groups(conn, appeals_since=rules.appeals_since(cal, day)))
         disposals = [kept for batch in store.disposal_cases(conn, kept_until(day)) for kept in rules.due_disposals(*batch, day)]
     finally:
         conn.close()

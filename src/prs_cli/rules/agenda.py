@@ -1,22 +1,23 @@
 """What is due: one agenda from the log, consent and the calendar, most urgent first.
 
-Pure: the calendar, the requests, the consent findings and `today` come in as arguments.
-Requests come as groups alike in every field read here (RequestGroup: the store groups them in
-SQL, group_requests from records), and every date is memoised on what it depends on (a board's
-deadline is the same for every request with the same series, board, qualification and
-service), so the work grows with the variety of the log, not its length.
+Pure: the calendar, the requests, their consents and `today` come in as arguments. Requests
+come as groups alike in every field one part of the agenda reads (RequestGroup: the store keeps
+them tallied, group_requests from records), and every date and consent finding is memoised on
+what it depends on (a board's deadline is the same for every request with the same series,
+board, qualification and service), so the work grows with the variety of the log, not its
+length.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Literal
 
 from prs_cli.calendar.model import Calendar
-from prs_cli.records import OPEN_STATUSES, ConsentRecord, RequestGroup, RequestRecord
-from prs_cli.rules.consent import ConsentFinding, Retention, ValidFrom, consent_status, retentions, tied_in_time, valid_from
+from prs_cli.records import ConsentRecord, RequestGroup, RequestRecord
+from prs_cli.rules.consent import ConsentJudge, Retention, applies_to, consent_terms, retentions
 from prs_cli.rules.days import OutsideCalendar, when, working_day_on_or_before
 from prs_cli.rules.deadlines import Answer, appeal_deadline, completion_due, request_deadline
 
@@ -140,131 +141,57 @@ def appeals_since(calendar: Calendar, today: date) -> date | None:
     return today - timedelta(days=max((w.days if w.unit == "calendar" else 2 * w.days + 14 for w in windows), default=0))
 
 
-def consent_findings(
-    calendar: Calendar, requests: Iterable[RequestRecord], consents: Iterable[ConsentRecord]
-) -> dict[int, ConsentFinding]:
-    """For each open request that needs consent and has none valid, the consent check's finding.
-
-    Consents are indexed by the requests they are tied to and by (candidate, series), so each
-    request is judged against its own few consents only.
-    """
-    tied: dict[int, list[ConsentRecord]] = {}
-    untied: dict[tuple, list[ConsentRecord]] = {}
-    for consent in consents:  # a purged consent still counts for the requests it was tied to
-        if consent.requests:
-            for request_id in consent.requests:
-                tied.setdefault(request_id, []).append(consent)
-        elif consent.candidate is not None:
-            untied.setdefault((consent.candidate, consent.series), []).append(consent)
-    # A finding names no request: it depends only on these fields and the consents judged.
-    judged: dict[tuple, ConsentFinding] = {}
-    findings: dict[int, ConsentFinding] = {}
-    for request in requests:
-        if not request.is_open:
-            continue
-        service = calendar.services.get(request.service)
-        if service is None or not service.needs_consent:
-            continue
-        own = tied.get(request.id, []) + untied.get((request.candidate, request.series), [])
-        if request.follows_request is not None:  # the consent for a review covers its appeal (applies_to)
-            own = list({c.id: c for c in own + tied.get(request.follows_request, [])}.values())
-        key = (
-            request.service,
-            request.series,
-            request.qualification,
-            request.awarding_body,
-            request.results_released,
-            tuple(c.id for c in own),
-        )
-        finding = judged.get(key)
-        if finding is None:
-            finding = judged[key] = consent_status(calendar, request, own)
-        if not finding.ok:
-            findings[request.id] = finding
-    return findings
-
-
-def consent_services(calendar: Calendar) -> tuple[tuple[str, ...], tuple[str, ...]]:
-    """(services that need consent, those of them that need the scripts choice)."""
-    needs = tuple(code for code, service in calendar.services.items() if service.needs_consent)
-    return needs, tuple(code for code in needs if calendar.services[code].scripts)
-
-
-def consent_doubts(calendar: Calendar, groups: Iterable[RequestGroup]) -> list[tuple[RequestGroup, frozenset[int]]]:
-    """Each group with its requests whose consent must be judged one by one.
-
-    The store checked the consents tied to each request for all but their timing
-    (RequestGroup.tied); when the group's earliest such consent came after results, every one
-    did, so only the requests without one are in doubt; otherwise all of the group is."""
-    starts: dict[tuple, ValidFrom] = {}
-    found = []
-    for g in groups:
-        doubtful: frozenset[int] = frozenset()
-        if g.tied is not None:
-            key = (g.series, g.qualification, g.awarding_body, g.results_released)
-            start = starts.get(key)
-            if start is None:
-                start = starts[key] = valid_from(calendar, *key[:3], results_released=g.results_released)
-            doubtful = g.tied.unsure if tied_in_time(g.tied, start) else frozenset(g.ids)
-        found.append((g, doubtful))
-    return found
-
-
-def with_consent(
-    calendar: Calendar,
-    doubts: Iterable[tuple[RequestGroup, frozenset[int]]],
-    cases: dict[int, tuple[RequestRecord, list[ConsentRecord]]],
-) -> list[RequestGroup]:
-    """The groups split by their requests' consent findings (consent_status).
-
-    `doubts`: consent_doubts; `cases`: each request in doubt that has some consent, with the
-    consents that may apply; the others in doubt have none. A finding names neither request nor
-    consent in its message, so it is judged once per group and what its consents say."""
-    judged: dict[tuple, ConsentFinding] = {}
-    split: list[RequestGroup] = []
-    for g, doubtful in doubts:
-        if not doubtful:
-            split.append(g)
-            continue
-        by_finding: dict[ConsentFinding | None, list[int]] = {None: [i for i in g.ids if i not in doubtful]}
-        for request_id in doubtful:
-            request, consents = cases.get(request_id, (g, []))
-            said = tuple(
-                (c.covers, c.given_by, c.given_on, c.given_at, c.acknowledged_outcomes, c.classroom_use, c.anonymise)
-                for c in consents  # oldest first, so ties between consents fall the same way
-            )
-            key = (g.service, g.series, g.qualification, g.awarding_body, g.results_released, said)
-            finding = judged.get(key)
-            if finding is None:
-                finding = judged[key] = replace(consent_status(calendar, request, consents), consent_id=None)
-            by_finding.setdefault(None if finding.ok else finding, []).append(request_id)
-        split += [replace(g, ids=tuple(ids), consent=finding) for finding, ids in by_finding.items() if ids]
-    return split
-
-
 def due_disposals(consents: Iterable[ConsentRecord], requests: Iterable[RequestRecord], today: date) -> list[Retention]:
     """Consents past their keep-until date with nothing left open (rules.consent.retentions)."""
     return [kept for _, kept in retentions(consents, requests) if kept.due(today)]
 
 
-def group_requests(requests: Iterable[RequestRecord], consent: dict[int, ConsentFinding] | None = None) -> list[RequestGroup]:
-    """Records as the agenda's groups: what store.agenda does in SQL, for callers holding records.
+def dates_key(request: RequestRecord, prior_outcome: date | None, appealed: bool) -> tuple | None:
+    """The fields of `request` its dates read (store.db.DATES_KEY in Python), None: no dates."""
+    r = request
+    if r.status == "draft":
+        return ("draft", r.series, r.awarding_body, r.qualification, r.service, r.results_released, None, None, None, prior_outcome)
+    if r.status == "submitted":
+        return ("submitted", None, r.awarding_body, None, r.service, None, r.received_on, r.sample_received_on, None, None)
+    if r.status == "completed" and r.outcome_on is not None and not appealed:
+        return ("completed", None, r.awarding_body, r.qualification, r.service, None, None, None, r.outcome_on, None)
+    return None
 
-    Withdrawn and rejected requests, and completed ones with an appeal standing, can produce
-    nothing and are left out. `consent`: request id -> finding (consent_findings)."""
+
+def group_requests(requests: Iterable[RequestRecord], consents: Iterable[ConsentRecord] = ()) -> list[RequestGroup]:
+    """Records as the agenda's groups: what the store keeps tallied (store.db), for callers
+    holding records. Consents are indexed by the requests they are tied to and by (candidate,
+    series), so each request meets only its own few (applies_to decides)."""
     requests = list(requests)
-    consent = consent or {}
     outcome_of = {r.id: r.outcome_on for r in requests if r.outcome_on is not None}
     appealed = {r.follows_request for r in requests if r.service == "APP1" and r.status not in _CLOSED}
+    near: dict[object, list[ConsentRecord]] = {}
+    for consent in sorted(consents, key=lambda c: c.id):
+        for place in consent.requests or [(consent.candidate, consent.series)]:
+            near.setdefault(place, []).append(consent)
     grouped: dict[tuple, list[int]] = {}
+    applying: dict[tuple, tuple[ConsentRecord, ...]] = {}
     for r in requests:
-        if r.status in _CLOSED or (r.status == "completed" and r.id in appealed):
-            continue
         prior = outcome_of.get(r.follows_request) if r.follows_request is not None else None
-        key = (r.status, r.series, r.awarding_body, r.qualification, r.service, r.results_released,
-               r.received_on, r.sample_received_on, r.outcome_on, prior, consent.get(r.id) if r.is_open else None)
-        grouped.setdefault(key, []).append(r.id)
-    return [RequestGroup(*key[:-1], ids=tuple(ids), consent=key[-1]) for key, ids in grouped.items()]
+        key = dates_key(r, prior, r.id in appealed)
+        if key is not None:
+            grouped.setdefault(key, []).append(r.id)
+        if r.is_open:
+            found = {c.id: c for place in (r.id, r.follows_request, (r.candidate, r.series)) for c in near.get(place, ())}
+            own = tuple(sorted((c for c in found.values() if applies_to(c, r)), key=lambda c: c.id))
+            key = ("consent", r.status, r.series, r.awarding_body, r.qualification, r.service, r.results_released,
+                   prior if r.status == "draft" else None, tuple(consent_terms(c) for c in own))
+            grouped.setdefault(key, []).append(r.id)
+            applying.setdefault(key, own)
+    groups = []
+    for key, ids in grouped.items():
+        if key[0] == "consent":
+            status, series, body, qualification, service, released, prior = key[1:8]
+            groups.append(RequestGroup(status, series, body, qualification, service, released, None, None, None, prior,
+                                       tuple(ids), consents=applying[key]))
+        else:
+            groups.append(RequestGroup(*key, ids=tuple(ids)))
+    return groups
 
 
 def build_agenda(
@@ -274,14 +201,13 @@ def build_agenda(
     *,
     days: int,
     lead_days: int,
-    consent: dict[int, ConsentFinding] | None = None,
+    consents: Iterable[ConsentRecord] = (),
     disposals: Iterable[Retention] = (),
     key_dates: Iterable = (),
 ) -> list[AgendaItem]:
-    """The agenda from records (see `agenda`); `consent`: request id -> finding for open
-    requests without valid consent (consent_findings)."""
+    """The agenda from records (see `agenda`)."""
     return agenda(
-        calendar, group_requests(requests, consent), today, days=days, lead_days=lead_days, disposals=disposals, key_dates=key_dates
+        calendar, group_requests(requests, consents), today, days=days, lead_days=lead_days, disposals=disposals, key_dates=key_dates
     )
 
 
@@ -297,8 +223,8 @@ def agenda(
 ) -> list[AgendaItem]:
     """The agenda for `today` looking `days` ahead: overdue first, then by date.
 
-    `groups`: requests grouped on the fields read here (store.agenda, or group_requests), each
-    with its consent finding when consent is not valid. `disposals`: consents due for disposal
+    `groups`: requests grouped on the fields read here (store.agenda, or group_requests): dates
+    groups, and consent groups with the consents that apply. `disposals`: consents due for disposal
     (due_disposals). `key_dates`: the calendar's dated items (rules.schedule.calendar_items);
     those inside the window are shown.
     Overdue work is always shown, everything else only inside the window. Missing consent is
@@ -306,6 +232,7 @@ def agenda(
     """
     horizon = today + timedelta(days=days)
     dates = _Dates(calendar)
+    judge = ConsentJudge(calendar)
     internal: dict[date, date] = {}
     lines: dict[tuple, list] = {}  # (kind, date, label) -> [first id, rule, source, ids]
 
@@ -320,26 +247,37 @@ def agenda(
         if first < line[0]:
             line[:3] = [first, rule, source]
 
+    def plan(g: RequestGroup) -> tuple[Answer | None, date | None, date | None]:
+        """A draft's (board deadline, internal deadline, the day it must go): the internal
+        deadline while it lasts, then the board's (past it, the draft is late)."""
+        deadline = dates.deadline(g)
+        if deadline is None or deadline.date is None:
+            return deadline, None, None
+        closes = deadline.date
+        own = internal.get(closes)
+        if own is None:
+            own = internal[closes] = internal_deadline(calendar, closes, lead_days)
+        return deadline, own, own if closes >= today and own >= today else closes
+
     for g in groups:
-        submit_by = None
-        if g.status == "draft":
-            deadline = dates.deadline(g)
-            closes = deadline.date if deadline is not None else None
-            if closes is not None:
-                own = internal.get(closes)
-                if own is None:
-                    own = internal[closes] = internal_deadline(calendar, closes, lead_days)
-                if closes < today:
-                    add("late_draft", closes, (g.service, closes), g.ids, deadline.rule, deadline.source)
-                    submit_by = closes
-                elif own >= today:
-                    submit_by = own
-                    if own <= horizon:
-                        add("internal_deadline", own, (g.service, closes), g.ids, deadline.rule, deadline.source)
-                else:
-                    submit_by = closes
-                    if closes <= horizon:
-                        add("board_deadline", closes, (g.service, own), g.ids, deadline.rule, deadline.source)
+        if g.consents is not None:
+            finding = judge.status(g, g.consents)
+            if not finding.ok:  # needed by the day the draft must go; for anything else, now
+                needed_by = (plan(g)[2] if g.status == "draft" else None) or today
+                if needed_by <= horizon:
+                    add("consent_missing", needed_by, (finding.status,), g.ids, finding.message, finding.source)
+        elif g.status == "draft":
+            deadline, own, _ = plan(g)
+            if own is None:
+                continue
+            closes = deadline.date
+            if closes < today:
+                add("late_draft", closes, (g.service, closes), g.ids, deadline.rule, deadline.source)
+            elif own >= today:
+                if own <= horizon:
+                    add("internal_deadline", own, (g.service, closes), g.ids, deadline.rule, deadline.source)
+            elif closes <= horizon:
+                add("board_deadline", closes, (g.service, own), g.ids, deadline.rule, deadline.source)
         elif g.status == "submitted":
             completion = dates.completion(g)
             due = completion.date if completion is not None else None
@@ -352,10 +290,6 @@ def agenda(
             closes = appeal.date if appeal is not None else None
             if closes is not None and today <= closes <= horizon:
                 add("appeal_window", closes, (g.awarding_body,), g.ids, appeal.rule, appeal.source)
-        finding = g.consent
-        needed_by = submit_by or today  # the day the draft must go; for anything else, now
-        if finding is not None and g.status in OPEN_STATUSES and needed_by <= horizon:
-            add("consent_missing", needed_by, (finding.status,), g.ids, finding.message, finding.source)
 
     ordered = sorted(lines.items(), key=lambda pair: pair[1][0])  # ties keep request order
     items = [_request_item(calendar, key, ids, rule, source, today) for key, (_, rule, source, ids) in ordered]

@@ -20,7 +20,7 @@ from typing import Literal
 
 from prs_cli.calendar.model import Calendar, Service
 from prs_cli.errors import InputError
-from prs_cli.records import ConsentRecord, RequestRecord, TiedConsents
+from prs_cli.records import ConsentRecord, RequestRecord
 from prs_cli.rules.days import when
 from prs_cli.rules.deadlines import Answer, candidates_see_results, release_for, retention_until
 
@@ -144,14 +144,6 @@ def given_after_results(given_on: date, given_at: datetime | None, start: ValidF
     return given_at >= start.moment
 
 
-def tied_in_time(tied: TiedConsents, start: ValidFrom) -> bool:
-    """Whether every consent the store summed up in `tied` came after results: the earliest of
-    each kind (dated, timed) did, and given_after_results only grows with the consent's date."""
-    return (tied.earliest_on is None or given_after_results(tied.earliest_on, None, start)) and (
-        tied.earliest_timed_on is None or given_after_results(tied.earliest_timed_on, tied.earliest_timed_at, start)
-    )
-
-
 def describe_given(given_on: date, given_at: datetime | None) -> str:
     return f"given {when(given_on)} at {given_at:%H:%M}" if given_at else f"dated {when(given_on)}"
 
@@ -190,14 +182,16 @@ def scripts_choice_recorded(consent: ConsentRecord) -> bool:
     return consent.classroom_use is False or consent.anonymise is not None
 
 
-def _judge(calendar: Calendar, request: RequestRecord, service: Service, consent: ConsentRecord, start: ValidFrom) -> ConsentFinding:
-    label = service_label(calendar, request.service)
+def _judge(calendar: Calendar, service_code: str, service: Service, consent: ConsentRecord, start: ValidFrom) -> ConsentFinding:
+    """One consent's finding for a service (without the consent's id: it depends only on the
+    consent's terms, the service and when results came out)."""
+    label = service_label(calendar, service_code)
     timing = timing_finding(consent.given_on, consent.given_at, start)
 
     def finding(status: ConsentStatus, message: str, source: str = RULES_SOURCE) -> ConsentFinding:
-        return ConsentFinding(status, message, source, consent.id, start.moment)
+        return ConsentFinding(status, message, source, None, start.moment)
 
-    if request.service not in consent.covers:
+    if service_code not in consent.covers:
         covers = ", ".join(consent.covers) or "no service"
         return finding("not_covered", f"{label} is not covered by the candidate's consent, which covers only {covers}")
     if consent.given_by.strip().casefold() != CANDIDATE:
@@ -220,25 +214,57 @@ def _judge(calendar: Calendar, request: RequestRecord, service: Service, consent
     return finding("ok", f"consent {describe_given(consent.given_on, consent.given_at)} covers {label} and is after {start.explanation}", timing.source)
 
 
+def consent_terms(consent: ConsentRecord) -> tuple:
+    """What a consent's finding depends on besides the request: everything but who and which."""
+    return (consent.given_on, consent.given_at, consent.given_by, consent.covers, consent.acknowledged_outcomes,
+            consent.classroom_use, consent.anonymise)
+
+
+class ConsentJudge:
+    """consent_status for many requests at once: when results came out is worked out once per
+    series, qualification, board and release, and each consent's terms once per service and
+    release, so a long log costs what its variety costs, not its length."""
+
+    def __init__(self, calendar: Calendar):
+        self.calendar = calendar
+        self._starts: dict[tuple, ValidFrom] = {}
+        self._judged: dict[tuple, ConsentFinding] = {}
+
+
+    def status(self, request, applicable: list[ConsentRecord]) -> ConsentFinding:
+        """The finding for `request` (anything with its service, series, qualification, board and
+        release) from the consents that apply to it (applies_to): an ok one wins, otherwise the
+        problem of the consent that came closest (the latest one on a tie)."""
+        service = self.calendar.services[request.service]
+        label = service_label(self.calendar, request.service)
+        if not service.needs_consent:
+            return ConsentFinding("not_needed", f"{label} needs no candidate consent", service.source)
+        released = (request.series, request.qualification, request.awarding_body, request.results_released)
+        start = self._starts.get(released)
+        if start is None:
+            start = self._starts[released] = valid_from(self.calendar, *released[:3], results_released=request.results_released)
+        if not applicable:
+            return ConsentFinding(
+                "missing",
+                f"no consent from the candidate is recorded for {label}; record it with 'prs consent record'",
+                RULES_SOURCE,
+                valid_from=start.moment,
+            )
+        best = None
+        for consent in applicable:
+            key = (request.service, released, consent_terms(consent))
+            finding = self._judged.get(key)
+            if finding is None:
+                finding = self._judged[key] = _judge(self.calendar, request.service, service, consent, start)
+            rank = (_PROGRESS[finding.status], consent.given_at or datetime.combine(consent.given_on, datetime.min.time()), consent.id)
+            if best is None or rank > best[0]:
+                best = (rank, finding, consent.id)
+        return replace(best[1], consent_id=best[2])
+
+
 def consent_status(calendar: Calendar, request: RequestRecord, consents: list[ConsentRecord]) -> ConsentFinding:
-    """The status of the best consent for a request: an ok one wins, otherwise the problem of
-    the consent that came closest (the latest one on a tie)."""
-    service = calendar.services[request.service]
-    label = service_label(calendar, request.service)
-    if not service.needs_consent:
-        return ConsentFinding("not_needed", f"{label} needs no candidate consent", service.source)
-    start = valid_from(calendar, request.series, request.qualification, request.awarding_body, results_released=request.results_released)
-    applicable = [c for c in consents if applies_to(c, request)]
-    if not applicable:
-        return ConsentFinding(
-            "missing",
-            f"no consent from the candidate is recorded for {label}; record it with 'prs consent record'",
-            RULES_SOURCE,
-            valid_from=start.moment,
-        )
-    judged = [(_judge(calendar, request, service, c, start), c) for c in applicable]
-    best, _ = max(judged, key=lambda pair: (_PROGRESS[pair[0].status], pair[1].given_at or datetime.combine(pair[1].given_on, datetime.min.time()), pair[1].id))
-    return best
+    """The status of the best consent for a request (ConsentJudge.status)."""
+    return ConsentJudge(calendar).status(request, [c for c in consents if applies_to(c, request)])
 
 
 # --- retention -----------------------------------------------------------------------------

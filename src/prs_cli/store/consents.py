@@ -159,7 +159,7 @@ def for_requests(conn: sqlite3.Connection, requests: Iterable[RequestRecord]) ->
         tied_to.setdefault(request_id, []).append(consent_id)
     matching: dict[tuple, list[ConsentRecord]] = {}
     for row in untied:
-        consent = _record(row, ())
+        consent = from_row(row, ())
         if (consent.candidate, consent.series) in keys:
             matching.setdefault((consent.candidate, consent.series), []).append(consent)
     found = {}
@@ -275,10 +275,10 @@ def _records(conn: sqlite3.Connection, rows: list[tuple]) -> list[ConsentRecord]
             [row[0] for row in rows],
         ):
             ties.setdefault(consent_id, []).append(request_id)
-    return [_record(row, tuple(ties.get(row[0], ()))) for row in rows]
+    return [from_row(row, tuple(ties.get(row[0], ()))) for row in rows]
 
 
-def _record(row: tuple, requests: tuple[int, ...]) -> ConsentRecord:
+def from_row(row: tuple, requests: tuple[int, ...]) -> ConsentRecord:
     (cid, candidate, series, given_on, given_at, method, given_by, covers, acknowledged,
      classroom_use, anonymise, note, recorded_at, recorded_by, purged_at) = row
     return ConsentRecord(

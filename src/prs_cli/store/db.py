@@ -121,8 +121,136 @@ def _v2_agenda_indexes(conn: sqlite3.Connection) -> None:
     )
 
 
+# What the agenda reads of one request (`requests` is the row keyed), as two JSON texts, each
+# ["part", status, series, awarding_body, qualification, service, results_released, received_on,
+# sample_received_on, outcome_on, prior_outcome(, consents)] with only the fields that part
+# reads, so requests alike in them share a key and the agenda reads one row per key.
+# Dates (rules.agenda): a draft's board deadline, a submitted request's completion target, a
+# completed review's appeal window (none while an appeal stands). Consent (open requests): the
+# terms of every consent that applies (tied to it or to the review it follows, or untied for
+# its candidate and series: rules.consent.applies_to), in the order recorded, without ids or
+# names; and, for a draft, what its deadline reads (consent is needed by then).
+_PRIOR = "(SELECT p.outcome_on FROM requests p WHERE p.id = requests.follows_request)"
+_CONSENT_TERMS = """json((SELECT json_group_array(json_array(c.given_on, c.given_at, c.method, c.given_by, c.covers,
+                                      c.acknowledged_outcomes, c.classroom_use, c.anonymise))
+    FROM (SELECT * FROM consents c WHERE c.id IN (
+            SELECT t.consent_id FROM consent_requests t WHERE t.request_id IN (requests.id, requests.follows_request)
+            UNION ALL
+            SELECT u.id FROM consents u WHERE u.candidate = requests.candidate AND u.series IS requests.series
+                AND NOT EXISTS (SELECT 1 FROM consent_requests x WHERE x.consent_id = u.id))
+          ORDER BY c.id) c))"""
+DATES_KEY = f"""CASE requests.status
+WHEN 'draft' THEN json_array('dates', 'draft', requests.series, requests.awarding_body, requests.qualification,
+    requests.service, requests.results_released, NULL, NULL, NULL, {_PRIOR})
+WHEN 'submitted' THEN json_array('dates', 'submitted', NULL, requests.awarding_body, NULL, requests.service, NULL,
+    requests.received_on, requests.sample_received_on, NULL, NULL)
+WHEN 'completed' THEN CASE WHEN requests.outcome_on IS NOT NULL AND NOT EXISTS (
+        SELECT 1 FROM requests a WHERE a.follows_request = requests.id AND a.service = 'APP1'
+            AND a.status NOT IN ('withdrawn', 'rejected'))
+    THEN json_array('dates', 'completed', NULL, requests.awarding_body, requests.qualification, requests.service, NULL,
+        NULL, NULL, requests.outcome_on, NULL) END
+END"""
+CONSENT_KEY = f"""CASE WHEN requests.status IN ('draft', 'submitted') THEN json_array('consent', requests.status,
+    requests.series, requests.awarding_body, requests.qualification, requests.service, requests.results_released,
+    NULL, NULL, NULL, CASE requests.status WHEN 'draft' THEN {_PRIOR} END, {_CONSENT_TERMS}) END"""
+
+
+def rekey(where: str) -> str:
+    """The statement that sets both agenda keys afresh on the requests `where` selects."""
+    return f"UPDATE requests SET dates_key = {DATES_KEY}, consent_key = {CONSENT_KEY} WHERE {where}"
+
+
+def _untally(column: str) -> str:
+    """Statements that take OLD out of the tally row of its key in `column`."""
+    return f"""UPDATE agenda_tally SET requests = requests - 1,
+            ids = trim(replace(',' || ids || ',', ',' || OLD.id || ',', ','), ',') WHERE key = OLD.{column};
+        DELETE FROM agenda_tally WHERE key = OLD.{column} AND requests = 0;"""
+
+
+# Whose key a change can move: the request itself, the request it follows (an appeal standing or
+# not), the requests that follow it (the outcome they follow); for a consent, its candidate's
+# requests in its series and the requests it is tied to, with their followers.
+_FOLLOWERS_OF_TIED = "follows_request IN (SELECT request_id FROM consent_requests WHERE consent_id = {c})"
+_NEAR_CONSENT = (
+    "(candidate = {who} AND series IS {series}) OR id IN (SELECT request_id FROM consent_requests WHERE consent_id = {c}) OR "
+    + _FOLLOWERS_OF_TIED
+)
+_AGENDA_TRIGGERS = [
+    f"""CREATE TRIGGER agenda_request_added AFTER INSERT ON requests BEGIN
+        {rekey("id IN (NEW.id, NEW.follows_request)")};
+    END""",
+    f"""CREATE TRIGGER agenda_request_changed AFTER UPDATE OF status, series, awarding_body, qualification, service,
+        candidate, results_released, received_on, sample_received_on, outcome_on, follows_request ON requests BEGIN
+        {rekey("id IN (NEW.id, OLD.follows_request, NEW.follows_request) OR follows_request = NEW.id")};
+    END""",
+    f"""CREATE TRIGGER agenda_request_gone AFTER DELETE ON requests BEGIN
+        {rekey("id = OLD.follows_request OR follows_request = OLD.id")};
+    END""",
+    f"""CREATE TRIGGER agenda_consent_added AFTER INSERT ON consents BEGIN
+        {rekey(_NEAR_CONSENT.format(who="NEW.candidate", series="NEW.series", c="NEW.id"))};
+    END""",
+    f"""CREATE TRIGGER agenda_consent_changed AFTER UPDATE ON consents BEGIN
+        {rekey(_NEAR_CONSENT.format(who="OLD.candidate", series="OLD.series", c="NEW.id")
+               + " OR (candidate = NEW.candidate AND series IS NEW.series)")};
+    END""",
+    f"""CREATE TRIGGER agenda_consent_gone AFTER DELETE ON consents BEGIN
+        {rekey("candidate = OLD.candidate AND series IS OLD.series")};
+    END""",
+    f"""CREATE TRIGGER agenda_tie_added AFTER INSERT ON consent_requests BEGIN
+        {rekey("id = NEW.request_id OR follows_request = NEW.request_id OR id IN ("
+               "SELECT r.id FROM requests r JOIN consents c ON r.candidate = c.candidate AND r.series IS c.series "
+               "WHERE c.id = NEW.consent_id)")};
+    END""",
+    f"""CREATE TRIGGER agenda_tie_gone AFTER DELETE ON consent_requests BEGIN
+        {rekey("id = OLD.request_id OR follows_request = OLD.request_id OR id IN ("
+               "SELECT r.id FROM requests r JOIN consents c ON r.candidate = c.candidate AND r.series IS c.series "
+               "WHERE c.id = OLD.consent_id)")};
+    END""",
+    # The tally follows each request's keys: one row per key with how many and which requests.
+    *(
+        f"""CREATE TRIGGER agenda_tally_{column} AFTER UPDATE OF {column} ON requests
+            WHEN OLD.{column} IS NOT NEW.{column} BEGIN
+            {_untally(column)}
+            INSERT INTO agenda_tally (key, part, status, outcome_on, requests, ids)
+                SELECT NEW.{column}, json_extract(NEW.{column}, '$[0]'), json_extract(NEW.{column}, '$[1]'),
+                    json_extract(NEW.{column}, '$[9]'), 1, NEW.id
+                WHERE NEW.{column} IS NOT NULL
+                ON CONFLICT (key) DO UPDATE SET requests = requests + 1, ids = ids || ',' || excluded.ids;
+        END"""
+        for column in ("dates_key", "consent_key")
+    ),
+    f"""CREATE TRIGGER agenda_tally_forget AFTER DELETE ON requests BEGIN
+        {_untally("dates_key")}
+        {_untally("consent_key")}
+    END""",
+]
+
+
+def _v3_agenda_tally(conn: sqlite3.Connection) -> None:
+    """The agenda kept as a tally, so `prs due` reads one row per kind of request instead of
+    every request: each request carries its two agenda keys (DATES_KEY, CONSENT_KEY) and
+    agenda_tally counts the requests per key. Triggers keep both true on every change,
+    whichever command makes it, inside the change's own transaction."""
+    conn.execute("ALTER TABLE requests ADD COLUMN dates_key TEXT")
+    conn.execute("ALTER TABLE requests ADD COLUMN consent_key TEXT")
+    conn.execute(
+        """CREATE TABLE agenda_tally (
+            key TEXT PRIMARY KEY,
+            part TEXT NOT NULL,
+            status TEXT NOT NULL,
+            outcome_on TEXT,
+            requests INTEGER NOT NULL,
+            ids TEXT NOT NULL
+        )"""
+    )
+    conn.execute("CREATE INDEX agenda_tally_by_status ON agenda_tally (part, status, outcome_on)")
+    for statement in _AGENDA_TRIGGERS:
+        conn.execute(statement)
+    conn.execute(rekey("1"))
+
+
 # Ordered; never edit a released one, append a new function instead.
-MIGRATIONS: list[Migration] = [_v1_initial, _v2_agenda_indexes]
+MIGRATIONS: list[Migration] = [_v1_initial, _v2_agenda_indexes, _v3_agenda_tally]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 
