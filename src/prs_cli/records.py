@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Literal
+from typing import Literal, NamedTuple
 
 RequestStatus = Literal["draft", "submitted", "completed", "withdrawn", "rejected"]
 OPEN_STATUSES = ("draft", "submitted")
@@ -70,22 +70,24 @@ class ConsentRecord:
     purged_at: datetime | None = None
 
 
-@dataclass(frozen=True)
-class RequestGroup:
+class RequestGroup(NamedTuple):  # a tuple: thousands are made on every `prs due`
     """Requests alike in every field one part of the agenda reads, so the rules judge them once
     however many there are (the store keeps them tallied; rules.agenda.group_requests from
-    records). A dates group has only the fields its status reads (the rest None); a consent
+    records). A dates group has only the fields its status reads (the rest None; completed
+    reviews from the store have no service either: any service an appeal follows); a consent
     group (`consents` not None) has the open requests' fields and the consents that apply."""
 
     status: RequestStatus
     series: str | None
     awarding_body: str
     qualification: str | None
-    service: str
+    service: str | None
     results_released: date | None
     received_on: date | None
     sample_received_on: date | None
     outcome_on: date | None
     prior_outcome: date | None  # the outcome of the request this one follows
-    ids: tuple[int, ...]
+    count: int  # how many requests
+    first: int  # the lowest id
+    ids: tuple[int, ...] | None  # None: not read (the store lists more than three only when asked)
     consents: tuple[ConsentRecord, ...] | None = None  # in the order recorded

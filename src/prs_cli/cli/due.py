@@ -22,7 +22,7 @@ def due(
     json: common.Json = False,
 ) -> None:
     """What is overdue, what closes soon and what to chase, overdue first."""
-    day, window, settings, items = agenda(days, today, db, data_dir)
+    day, window, settings, items = agenda(days, today, db, data_dir, every_id=json)
     if json:
         from prs_cli.render.agenda import record
 
@@ -41,8 +41,9 @@ def due(
         typer.echo(render.agenda_text(items, day, window, settings), nl=False)
 
 
-def agenda(days, today, db, data_dir):
-    """(today, days, settings, items): the agenda every reporting command shares."""
+def agenda(days, today, db, data_dir, *, every_id: bool = False):
+    """(today, days, settings, items): the agenda every reporting command shares; `every_id`:
+    list every request of each item (else only of items with three or fewer)."""
     from prs_cli import config, paths
     from prs_cli.rules.agenda import agenda as build
     from prs_cli.rules.schedule import calendar_items
@@ -51,7 +52,7 @@ def agenda(days, today, db, data_dir):
     day = common.today(today)
     window = settings.look_ahead_days if days is None else days
     cal = common.calendar(data_dir)
-    groups, disposals = load_agenda(cal, paths.database_path(db), day)
+    groups, disposals = load_agenda(cal, paths.database_path(db), day, every_id=every_id)
     items = build(
         cal,
         groups,
@@ -64,7 +65,7 @@ def agenda(days, today, db, data_dir):
     return day, window, settings, items
 
 
-def load_agenda(cal, path, day):
+def load_agenda(cal, path, day, *, every_id: bool = False):
     """(the agenda's request groups, consents due for disposal), read from the tally and a few
     indexed queries so the time stays flat as the log grows; no database yet means nothing logged."""
     if not path.exists():
@@ -76,7 +77,7 @@ def load_agenda(cal, path, day):
 
     conn = connect(path, create=False)
     try:
-        groups = list(store.request_groups(conn, appeals_since=rules.appeals_since(cal, day)))
+        groups = store.request_groups(conn, appeals_since=rules.appeals_since(cal, day), reviews=rules.appealed_services(cal), every_id=every_id)
         disposals = [kept for batch in store.disposal_cases(conn, kept_until(day)) for kept in rules.due_disposals(*batch, day)]
     finally:
         conn.close()

@@ -31,7 +31,7 @@ def summary(
     without colour or control characters, for cron; errors go to stderr with a non-zero exit."""
     from prs_cli.cli.due import agenda
 
-    day, window, settings, items = agenda(days, today, db, data_dir)
+    day, window, settings, items = agenda(days, today, db, data_dir, every_id=format is not Format.text)
     if quiet and not items:
         return
     from prs_cli.render import agenda as render

@@ -48,7 +48,7 @@ class AgendaItem:
     severity: Severity
     title: str
     detail: str
-    request_ids: tuple[int, ...] = ()
+    request_ids: tuple[int, ...] | None = ()  # None: more than three, not read (the store reads them when asked)
     consent_ids: tuple[int, ...] = ()
     source: str | None = None
 
@@ -120,9 +120,15 @@ class _Dates:
     def appeal(self, g: RequestGroup) -> Answer | None:
         """When an appeal against this outcome must reach the board (reviews only)."""
         app1 = self.calendar.services.get("APP1")
-        if g.outcome_on is None or app1 is None or g.service not in app1.requires_prior:
+        if g.outcome_on is None or app1 is None or (g.service is not None and g.service not in app1.requires_prior):
             return None
         return self._memo(("appeal", g.awarding_body, g.qualification, g.outcome_on), lambda: appeal_deadline(self.calendar, g.awarding_body, g.qualification, g.outcome_on))
+
+
+def appealed_services(calendar: Calendar) -> tuple[str, ...]:
+    """The services whose outcome an appeal can follow (the reviews)."""
+    app1 = calendar.services.get("APP1")
+    return tuple(app1.requires_prior) if app1 is not None else ()
 
 
 def appeals_since(calendar: Calendar, today: date) -> date | None:
@@ -185,12 +191,13 @@ def group_requests(requests: Iterable[RequestRecord], consents: Iterable[Consent
             applying.setdefault(key, own)
     groups = []
     for key, ids in grouped.items():
+        known = (len(ids), min(ids), tuple(ids))
         if key[0] == "consent":
             status, series, body, qualification, service, released, prior = key[1:8]
             groups.append(RequestGroup(status, series, body, qualification, service, released, None, None, None, prior,
-                                       tuple(ids), consents=applying[key]))
+                                       *known, consents=applying[key]))
         else:
-            groups.append(RequestGroup(*key, ids=tuple(ids)))
+            groups.append(RequestGroup(*key, *known))
     return groups
 
 
@@ -236,16 +243,16 @@ def agenda(
     internal: dict[date, date] = {}
     lines: dict[tuple, list] = {}  # (kind, date, label) -> [first id, rule, source, ids]
 
-    def add(kind: str, day: date, label: tuple, ids: tuple[int, ...], rule: str, source: str) -> None:
+    def add(kind: str, day: date, label: tuple, g: RequestGroup, rule: str, source: str) -> None:
         """Requests sharing kind, date and label become one line; the lowest id's rule explains it."""
-        first = min(ids)
         line = lines.get((kind, day, label))
         if line is None:
-            lines[(kind, day, label)] = [first, rule, source, list(ids)]
+            lines[(kind, day, label)] = [g.first, rule, source, g.count, None if g.ids is None else list(g.ids)]
             return
-        line[3].extend(ids)
-        if first < line[0]:
-            line[:3] = [first, rule, source]
+        line[3] += g.count
+        line[4] = None if line[4] is None or g.ids is None else line[4] + list(g.ids)
+        if g.first < line[0]:
+            line[:3] = [g.first, rule, source]
 
     def plan(g: RequestGroup) -> tuple[Answer | None, date | None, date | None]:
         """A draft's (board deadline, internal deadline, the day it must go): the internal
@@ -265,47 +272,47 @@ def agenda(
             if not finding.ok:  # needed by the day the draft must go; for anything else, now
                 needed_by = (plan(g)[2] if g.status == "draft" else None) or today
                 if needed_by <= horizon:
-                    add("consent_missing", needed_by, (finding.status,), g.ids, finding.message, finding.source)
+                    add("consent_missing", needed_by, (finding.status,), g, finding.message, finding.source)
         elif g.status == "draft":
             deadline, own, _ = plan(g)
             if own is None:
                 continue
             closes = deadline.date
             if closes < today:
-                add("late_draft", closes, (g.service, closes), g.ids, deadline.rule, deadline.source)
+                add("late_draft", closes, (g.service, closes), g, deadline.rule, deadline.source)
             elif own >= today:
                 if own <= horizon:
-                    add("internal_deadline", own, (g.service, closes), g.ids, deadline.rule, deadline.source)
+                    add("internal_deadline", own, (g.service, closes), g, deadline.rule, deadline.source)
             elif closes <= horizon:
-                add("board_deadline", closes, (g.service, own), g.ids, deadline.rule, deadline.source)
+                add("board_deadline", closes, (g.service, own), g, deadline.rule, deadline.source)
         elif g.status == "submitted":
             completion = dates.completion(g)
             due = completion.date if completion is not None else None
             if due is not None and due < today:
-                add("chase_board", due, (g.awarding_body, g.service), g.ids, completion.rule, completion.source)
+                add("chase_board", due, (g.awarding_body, g.service), g, completion.rule, completion.source)
             elif due is not None and due <= horizon:
-                add("completion_due", due, (g.awarding_body, g.service), g.ids, completion.rule, completion.source)
+                add("completion_due", due, (g.awarding_body, g.service), g, completion.rule, completion.source)
         elif g.status == "completed":
             appeal = dates.appeal(g)
             closes = appeal.date if appeal is not None else None
             if closes is not None and today <= closes <= horizon:
-                add("appeal_window", closes, (g.awarding_body,), g.ids, appeal.rule, appeal.source)
+                add("appeal_window", closes, (g.awarding_body,), g, appeal.rule, appeal.source)
 
     ordered = sorted(lines.items(), key=lambda pair: pair[1][0])  # ties keep request order
-    items = [_request_item(calendar, key, ids, rule, source, today) for key, (_, rule, source, ids) in ordered]
+    items = [_request_item(calendar, key, count, ids, rule, source, today) for key, (_, rule, source, count, ids) in ordered]
     items += _disposal_items(disposals, today)
     items += _key_date_items(calendar, key_dates, today, horizon)
     return sorted(items, key=AgendaItem.sort_key)
 
 
-def _who(ids: list[int], noun: str = "request") -> str:
+def _who(count: int, ids: list[int] | None, noun: str = "request") -> str:
     """'request 42', 'requests 4, 7 and 9', or '12 requests' when listing would be a wall."""
+    if count > 3 or ids is None:
+        return f"{count} {noun}s"
     ids = sorted(ids)
-    if len(ids) == 1:
+    if count == 1:
         return f"{noun} {ids[0]}"
-    if len(ids) <= 3:
-        return f"{noun}s " + ", ".join(map(str, ids[:-1])) + f" and {ids[-1]}"
-    return f"{len(ids)} {noun}s"
+    return f"{noun}s " + ", ".join(map(str, ids[:-1])) + f" and {ids[-1]}"
 
 
 def _label(calendar: Calendar, service: str) -> str:
@@ -328,9 +335,9 @@ _CONSENT_PROBLEM = {
 }
 
 
-def _request_item(calendar: Calendar, key: tuple, ids: list[int], rule: str, source: str, today: date) -> AgendaItem:
+def _request_item(calendar: Calendar, key: tuple, count: int, ids: list[int] | None, rule: str, source: str, today: date) -> AgendaItem:
     kind, day, label = key
-    who = _who(ids)
+    who = _who(count, ids)
     if kind == "late_draft":
         service, _ = label
         title = f"{who.capitalize()} for {_label(calendar, service)} still draft after the board's deadline"
@@ -358,8 +365,9 @@ def _request_item(calendar: Calendar, key: tuple, ids: list[int], rule: str, sou
     else:  # consent_missing
         (status,) = label
         title = f"Consent needed for {who}: {_CONSENT_PROBLEM.get(status, status)}"
-        detail = rule if len(ids) == 1 else f"{_CONSENT_PROBLEM.get(status, status)}; record valid consent with 'prs consent record' before submitting"
-    return AgendaItem(day, (day - today).days, kind, severity(day, today), title, detail, tuple(sorted(ids)), source=source)
+        detail = rule if count == 1 else f"{_CONSENT_PROBLEM.get(status, status)}; record valid consent with 'prs consent record' before submitting"
+    listed = None if ids is None else tuple(sorted(ids))
+    return AgendaItem(day, (day - today).days, kind, severity(day, today), title, detail, listed, source=source)
 
 
 def _disposal_items(disposals: Iterable[Retention], today: date) -> list[AgendaItem]:
@@ -379,7 +387,7 @@ def _disposal_items(disposals: Iterable[Retention], today: date) -> list[AgendaI
                 (day - today).days,
                 "consent_disposal",
                 severity(day, today),
-                f"Dispose of {_who(consent_ids, 'consent')} securely: kept until {when(day - timedelta(days=1))}",
+                f"Dispose of {_who(len(consent_ids), consent_ids, 'consent')} securely: kept until {when(day - timedelta(days=1))}",
                 f"{rule}; then 'prs consent purge'",
                 tuple(request_ids),
                 tuple(consent_ids),

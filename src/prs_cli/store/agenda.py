@@ -19,14 +19,16 @@ from prs_cli.records import ConsentRecord, RequestGroup, RequestRecord
 from prs_cli.store.consents import from_row, records_by_id
 from prs_cli.store.db import storage_error
 
-_TALLY = """
-SELECT key, ids, json_extract(key, '$[11]') FROM agenda_tally
-WHERE part = 'consent' OR (part = 'dates' AND status IN ('draft', 'submitted'))
-UNION ALL
-SELECT key, ids, NULL FROM agenda_tally WHERE part = 'dates' AND status = 'completed' AND outcome_on >= ?
-"""
-
-
+_FIELDS = "status, series, awarding_body, qualification, service, results_released, received_on, sample_received_on, outcome_on, prior_outcome"
+_OPEN = f"""SELECT {_FIELDS}, requests, first_id, CASE WHEN ?1 OR requests <= 3 THEN ids END, consents FROM agenda_tally
+WHERE part = 'consent' OR (part = 'dates' AND status IN ('draft', 'submitted'))"""
+# An appeal window depends on the board, qualification and outcome day only: completed reviews
+# are read as one group for each.
+_REVIEWED = """SELECT 'completed', NULL, awarding_body, qualification, NULL, NULL, NULL, NULL, outcome_on, NULL,
+    sum(requests), min(first_id), CASE WHEN ?1 OR sum(requests) <= 3 THEN group_concat(CASE WHEN ?1 OR requests <= 3 THEN ids END) END,
+    NULL
+FROM agenda_tally WHERE part = 'dates' AND status = 'completed' AND outcome_on >= ?2 AND service IN (SELECT value FROM json_each(?3))
+GROUP BY awarding_body, qualification, outcome_on"""
 @lru_cache(maxsize=4096)
 def _day(text: str | None) -> date | None:
     """An ISO date from SQLite (cached: the same few days recur in every group)."""
@@ -40,19 +42,26 @@ def _consents(terms: str) -> tuple[ConsentRecord, ...]:
     return tuple(from_row((number, None, None, *fields, None, None, None, None), ()) for number, fields in enumerate(json.loads(terms), 1))
 
 
-def request_groups(conn: sqlite3.Connection, *, appeals_since: date | None) -> Iterator[RequestGroup]:
-    """The agenda's groups: open requests' dates and consent, and completed reviews with an
-    outcome on or after `appeals_since` (None: none) and no appeal standing."""
+def request_groups(
+    conn: sqlite3.Connection, *, appeals_since: date | None, reviews: tuple[str, ...], every_id: bool = False
+) -> list[RequestGroup]:
+    """The agenda's groups: open requests' dates and consent, and completed `reviews` (the
+    services an appeal follows) with an outcome on or after `appeals_since` (None: none) and no
+    appeal standing. Each group's ids are read when it has few, or with `every_id` (for
+    outputs that list every request): the rest costs nothing however long the log."""
     try:
-        rows = conn.execute(_TALLY, [appeals_since.isoformat() if appeals_since else "9999"]).fetchall()
+        rows = conn.execute(_OPEN, [every_id]).fetchall()
+        if appeals_since is not None and reviews:
+            rows += conn.execute(_REVIEWED, [every_id, appeals_since.isoformat(), json.dumps(reviews)]).fetchall()
     except sqlite3.Error as exc:
         raise storage_error(exc) from None
-    for key, ids, terms in rows:
-        _, status, series, body, qualification, service, released, received, sample, outcome_on, prior = json.loads(key)[:11]
-        yield RequestGroup(
-            status, series, body, qualification, service, _day(released), _day(received), _day(sample), _day(outcome_on),
-            _day(prior), tuple(map(int, ids.split(","))), consents=None if terms is None else _consents(terms),
-        )
+    day = _day
+    return [
+        RequestGroup(status, series, body, qualification, service, day(released), day(received), day(sample), day(outcome_on),
+                     day(prior), count, first, None if ids is None else tuple(map(int, ids.split(","))),
+                     None if terms is None else _consents(terms))
+        for status, series, body, qualification, service, released, received, sample, outcome_on, prior, count, first, ids, terms in rows
+    ]
 
 
 def _partial_requests(conn: sqlite3.Connection, where: str, args: list) -> dict[int, RequestRecord]:

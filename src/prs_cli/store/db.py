@@ -130,6 +130,11 @@ def _v2_agenda_indexes(conn: sqlite3.Connection) -> None:
 # terms of every consent that applies (tied to it or to the review it follows, or untied for
 # its candidate and series: rules.consent.applies_to), in the order recorded, without ids or
 # names; and, for a draft, what its deadline reads (consent is needed by then).
+# The key's fields, kept apart in the tally too so that reading it parses nothing.
+TALLY_FIELDS = (
+    "part", "status", "series", "awarding_body", "qualification", "service", "results_released", "received_on",
+    "sample_received_on", "outcome_on", "prior_outcome", "consents",
+)
 _PRIOR = "(SELECT p.outcome_on FROM requests p WHERE p.id = requests.follows_request)"
 _CONSENT_TERMS = """json((SELECT json_group_array(json_array(c.given_on, c.given_at, c.method, c.given_by, c.covers,
                                       c.acknowledged_outcomes, c.classroom_use, c.anonymise))
@@ -160,10 +165,16 @@ def rekey(where: str) -> str:
     return f"UPDATE requests SET dates_key = {DATES_KEY}, consent_key = {CONSENT_KEY} WHERE {where}"
 
 
+_IDS_WITHOUT_OLD = "trim(replace(',' || ids || ',', ',' || OLD.id || ',', ','), ',')"
+
+
 def _untally(column: str) -> str:
-    """Statements that take OLD out of the tally row of its key in `column`."""
-    return f"""UPDATE agenda_tally SET requests = requests - 1,
-            ids = trim(replace(',' || ids || ',', ',' || OLD.id || ',', ','), ',') WHERE key = OLD.{column};
+    """Statements that take OLD out of the tally row of its key in `column` (its lowest id found
+    again from the rest when OLD had it; a row left with none goes)."""
+    return f"""UPDATE agenda_tally SET requests = requests - 1, ids = {_IDS_WITHOUT_OLD},
+            first_id = CASE WHEN first_id = OLD.id
+                THEN coalesce((SELECT min(value) FROM json_each('[' || {_IDS_WITHOUT_OLD} || ']')), first_id) ELSE first_id END
+            WHERE key = OLD.{column};
         DELETE FROM agenda_tally WHERE key = OLD.{column} AND requests = 0;"""
 
 
@@ -211,11 +222,12 @@ _AGENDA_TRIGGERS = [
         f"""CREATE TRIGGER agenda_tally_{column} AFTER UPDATE OF {column} ON requests
             WHEN OLD.{column} IS NOT NEW.{column} BEGIN
             {_untally(column)}
-            INSERT INTO agenda_tally (key, part, status, outcome_on, requests, ids)
-                SELECT NEW.{column}, json_extract(NEW.{column}, '$[0]'), json_extract(NEW.{column}, '$[1]'),
-                    json_extract(NEW.{column}, '$[9]'), 1, NEW.id
+            INSERT INTO agenda_tally (key, {", ".join(TALLY_FIELDS)}, requests, first_id, ids)
+                SELECT NEW.{column}, {", ".join(f"json_extract(NEW.{column}, '$[{i}]')" for i in range(len(TALLY_FIELDS)))},
+                    1, NEW.id, NEW.id
                 WHERE NEW.{column} IS NOT NULL
-                ON CONFLICT (key) DO UPDATE SET requests = requests + 1, ids = ids || ',' || excluded.ids;
+                ON CONFLICT (key) DO UPDATE SET requests = requests + 1, first_id = min(first_id, excluded.first_id),
+                    ids = ids || ',' || excluded.ids;
         END"""
         for column in ("dates_key", "consent_key")
     ),
@@ -234,12 +246,11 @@ def _v3_agenda_tally(conn: sqlite3.Connection) -> None:
     conn.execute("ALTER TABLE requests ADD COLUMN dates_key TEXT")
     conn.execute("ALTER TABLE requests ADD COLUMN consent_key TEXT")
     conn.execute(
-        """CREATE TABLE agenda_tally (
+        f"""CREATE TABLE agenda_tally (
             key TEXT PRIMARY KEY,
-            part TEXT NOT NULL,
-            status TEXT NOT NULL,
-            outcome_on TEXT,
+            {", ".join(f"{name} TEXT" for name in TALLY_FIELDS)},
             requests INTEGER NOT NULL,
+            first_id INTEGER NOT NULL,
             ids TEXT NOT NULL
         )"""
     )
