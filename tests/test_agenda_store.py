@@ -200,11 +200,11 @@ def test_grouped_agenda_is_the_records_agenda(calendar, reqs, cons, steps, today
             calendar, every_request, today, days=days, lead_days=2, consents=every_consent,
             disposals=rules.due_disposals(every_consent, every_request, today),
         )
-        groups, disposals = load_agenda(calendar, path, today, every_id=True)
+        groups, disposals = load_agenda(calendar, path, today, days, every_id=True)
         found = rules.agenda(calendar, groups, today, days=days, lead_days=2, disposals=disposals)
         assert [record(i) for i in found] == [record(i) for i in expected]
         # Without every id, the same items; only some of more than three requests list none.
-        groups, _ = load_agenda(calendar, path, today)
+        groups, _ = load_agenda(calendar, path, today, days)
         brief = rules.agenda(calendar, groups, today, days=days, lead_days=2, disposals=disposals)
         assert [(i.title, i.detail, i.date) for i in brief] == [(i.title, i.detail, i.date) for i in expected]
         for short, full in zip(brief, expected):
@@ -289,3 +289,20 @@ def _tally(path: Path) -> dict:
         return dict(conn.execute("SELECT key, ids FROM agenda_tally"))
     finally:
         conn.close()
+
+
+@pytest.mark.parametrize("outcome_on, shown", [
+    (date(2026, 8, 2), False),  # window closed yesterday
+    (date(2026, 8, 3), True),  # closes today
+    (date(2026, 8, 17), True),  # closes on the horizon
+    (date(2026, 8, 18), False),  # closes the day after it
+])
+def test_the_appeal_window_read_from_the_tally_at_its_edges(calendar, tmp_path, outcome_on, shown):
+    # PEA-APP25: a preliminary appeal within 30 calendar days of the review outcome; on 2 Sep 2026
+    # looking 14 days ahead, windows closing 2 to 16 Sep are shown.
+    path = tmp_path / "prs.sqlite3"
+    build(path, [{**REVIEW, "outcome_on": outcome_on}], [])
+    today = date(2026, 9, 2)
+    groups, disposals = load_agenda(calendar, path, today, 14)
+    items = rules.agenda(calendar, groups, today, days=14, lead_days=2, disposals=disposals)
+    assert [i.kind for i in items if i.kind == "appeal_window"] == (["appeal_window"] if shown else [])

@@ -52,7 +52,7 @@ def agenda(days, today, db, data_dir, *, every_id: bool = False):
     day = common.today(today)
     window = settings.look_ahead_days if days is None else days
     cal = common.calendar(data_dir)
-    groups, disposals = load_agenda(cal, paths.database_path(db), day, every_id=every_id)
+    groups, disposals = load_agenda(cal, paths.database_path(db), day, window, every_id=every_id)
     items = build(
         cal,
         groups,
@@ -65,11 +65,13 @@ def agenda(days, today, db, data_dir, *, every_id: bool = False):
     return day, window, settings, items
 
 
-def load_agenda(cal, path, day, *, every_id: bool = False):
+def load_agenda(cal, path, day, days, *, every_id: bool = False):
     """(the agenda's request groups, consents due for disposal), read from the tally and a few
     indexed queries so the time stays flat as the log grows; no database yet means nothing logged."""
     if not path.exists():
         return [], []
+    from datetime import timedelta
+
     from prs_cli.rules import agenda as rules
     from prs_cli.rules.consent import kept_until
     from prs_cli.store import agenda as store
@@ -77,7 +79,8 @@ def load_agenda(cal, path, day, *, every_id: bool = False):
 
     conn = connect(path, create=False)
     try:
-        groups = store.request_groups(conn, appeals_since=rules.appeals_since(cal, day), reviews=rules.appealed_services(cal), every_id=every_id)
+        outcomes = rules.appeal_outcomes(cal, day, day + timedelta(days=days))
+        groups = store.request_groups(conn, outcomes=outcomes, reviews=rules.appealed_services(cal), every_id=every_id)
         disposals = [kept for batch in store.disposal_cases(conn, kept_until(day)) for kept in rules.due_disposals(*batch, day)]
     finally:
         conn.close()

@@ -131,9 +131,11 @@ def appealed_services(calendar: Calendar) -> tuple[str, ...]:
     return tuple(app1.requires_prior) if app1 is not None else ()
 
 
-def appeals_since(calendar: Calendar, today: date) -> date | None:
-    """No appeal window opened by an outcome before this day can still be open on `today`
-    (None: the calendar has no appeals), so only later outcomes need reading."""
+def appeal_outcomes(calendar: Calendar, today: date, horizon: date) -> tuple[date, date] | None:
+    """(first, last): only an outcome between these days can open an appeal window that is still
+    open on `today` and closes by `horizon` (None: the calendar has no appeals), so only those
+    outcomes need reading. n calendar days are exactly n; n working days are at least n calendar
+    days and fewer than 2n + 14."""
     app1 = calendar.services.get("APP1")
     if app1 is None:
         return None
@@ -141,10 +143,12 @@ def appeals_since(calendar: Calendar, today: date) -> date | None:
         window for body in calendar.awarding_bodies.values() if "APP1" in body.services for window in body.services["APP1"].request_windows
     ]
     windows = [w for w in windows if w is not None]
+    if not windows:
+        return None
     if any(w.start != "prior_outcome" for w in windows):
-        return date.min  # a window that does not run from the outcome: no bound
-    # n calendar days are exactly n; n working days are fewer than 2n + 14 calendar days
-    return today - timedelta(days=max((w.days if w.unit == "calendar" else 2 * w.days + 14 for w in windows), default=0))
+        return date.min, date.max  # a window that does not run from the outcome: no bound
+    longest = max(w.days if w.unit == "calendar" else 2 * w.days + 14 for w in windows)
+    return today - timedelta(days=longest), horizon - timedelta(days=min(w.days for w in windows))
 
 
 def due_disposals(consents: Iterable[ConsentRecord], requests: Iterable[RequestRecord], today: date) -> list[Retention]:

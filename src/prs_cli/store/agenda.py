@@ -27,7 +27,8 @@ WHERE part = 'consent' OR (part = 'dates' AND status IN ('draft', 'submitted'))"
 _REVIEWED = """SELECT 'completed', NULL, awarding_body, qualification, NULL, NULL, NULL, NULL, outcome_on, NULL,
     sum(requests), min(first_id), CASE WHEN ?1 OR sum(requests) <= 3 THEN group_concat(CASE WHEN ?1 OR requests <= 3 THEN ids END) END,
     NULL
-FROM agenda_tally WHERE part = 'dates' AND status = 'completed' AND outcome_on >= ?2 AND service IN (SELECT value FROM json_each(?3))
+FROM agenda_tally WHERE part = 'dates' AND status = 'completed' AND outcome_on BETWEEN ?2 AND ?3
+    AND service IN (SELECT value FROM json_each(?4))
 GROUP BY awarding_body, qualification, outcome_on"""
 @lru_cache(maxsize=4096)
 def _day(text: str | None) -> date | None:
@@ -43,16 +44,17 @@ def _consents(terms: str) -> tuple[ConsentRecord, ...]:
 
 
 def request_groups(
-    conn: sqlite3.Connection, *, appeals_since: date | None, reviews: tuple[str, ...], every_id: bool = False
+    conn: sqlite3.Connection, *, outcomes: tuple[date, date] | None, reviews: tuple[str, ...], every_id: bool = False
 ) -> list[RequestGroup]:
     """The agenda's groups: open requests' dates and consent, and completed `reviews` (the
-    services an appeal follows) with an outcome on or after `appeals_since` (None: none) and no
-    appeal standing. Each group's ids are read when it has few, or with `every_id` (for
+    services an appeal follows) with an outcome between `outcomes` (first and last day; None:
+    none) and no appeal standing. Each group's ids are read when it has few, or with `every_id` (for
     outputs that list every request): the rest costs nothing however long the log."""
     try:
         rows = conn.execute(_OPEN, [every_id]).fetchall()
-        if appeals_since is not None and reviews:
-            rows += conn.execute(_REVIEWED, [every_id, appeals_since.isoformat(), json.dumps(reviews)]).fetchall()
+        if outcomes is not None and reviews:
+            first, last = (day.isoformat() for day in outcomes)
+            rows += conn.execute(_REVIEWED, [every_id, first, last, json.dumps(reviews)]).fetchall()
     except sqlite3.Error as exc:
         raise storage_error(exc) from None
     day = _day

@@ -240,17 +240,18 @@ _AGENDA_TRIGGERS = [
 
 def _v3_agenda_tally(conn: sqlite3.Connection) -> None:
     """The agenda kept as a tally, so `prs due` reads one row per kind of request instead of
-    every request: each request carries its two agenda keys (DATES_KEY, CONSENT_KEY) and
+    every request (what it reads first in each row, the key and the ids, which may run long,
+    last, so reading a row never walks the pages its ids overflow into): each request carries its two agenda keys (DATES_KEY, CONSENT_KEY) and
     agenda_tally counts the requests per key. Triggers keep both true on every change,
     whichever command makes it, inside the change's own transaction."""
     conn.execute("ALTER TABLE requests ADD COLUMN dates_key TEXT")
     conn.execute("ALTER TABLE requests ADD COLUMN consent_key TEXT")
     conn.execute(
         f"""CREATE TABLE agenda_tally (
-            key TEXT PRIMARY KEY,
-            {", ".join(f"{name} TEXT" for name in TALLY_FIELDS)},
             requests INTEGER NOT NULL,
             first_id INTEGER NOT NULL,
+            {", ".join(f"{name} TEXT" for name in TALLY_FIELDS)},
+            key TEXT NOT NULL UNIQUE,
             ids TEXT NOT NULL
         )"""
     )
