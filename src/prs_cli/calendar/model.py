@@ -1,15 +1,17 @@
-"""The calendar as frozen dataclasses.
+"""The calendar as immutable stdlib records.
 
-Pydantic validates the YAML straight into these classes (see load.py); they are plain
-stdlib dataclasses so that a cached calendar can be unpickled, and the rules run, without
-importing pydantic on every command. Field names are the YAML keys.
+Pydantic validates the YAML straight into these classes (see load.py); they are plain stdlib
+classes so that a cached calendar can be unpickled, and the rules run, without importing
+pydantic on every command. The many small ones are NamedTuples (pydantic refuses unknown keys
+for them), which cost a sixth of a frozen dataclass to create at import, on every command; the
+three that hold dicts stay frozen dataclasses. Field names are the YAML keys.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
-from datetime import date, time
-from typing import Literal
+from typing import Literal, NamedTuple
 
 # Validation settings read by pydantic; a plain dict keeps pydantic out of this import.
 _STRICT_KEYS = {"extra": "forbid"}
@@ -30,11 +32,9 @@ KeyDateKind = Literal[
 ]
 
 
-@dataclass(frozen=True)
-class Span:
+class Span(NamedTuple):
     """A number of days, counted as calendar days or England and Wales working days."""
 
-    __pydantic_config__ = _STRICT_KEYS
     days: int
     unit: DayUnit = "calendar"
 
@@ -42,11 +42,9 @@ class Span:
         return f"{self.days} {'working' if self.unit == 'working' else 'calendar'} days"
 
 
-@dataclass(frozen=True)
-class Window:
+class Window(NamedTuple):
     """A request deadline that runs from an event (results, a prior outcome), not a fixed date."""
 
-    __pydantic_config__ = _STRICT_KEYS
     days: int
     start: WindowStart
     source: str
@@ -58,18 +56,14 @@ class Window:
         return Span(self.days, self.unit)
 
 
-@dataclass(frozen=True)
-class Qualification:
-    __pydantic_config__ = _STRICT_KEYS
+class Qualification(NamedTuple):
     name: str
     jcq: bool = True  # covered by the JCQ series calendar (false: Cambridge English)
 
 
-@dataclass(frozen=True)
-class Service:
+class Service(NamedTuple):
     """A post-results service as JCQ defines it; boards may narrow or adjust it (Offer)."""
 
-    __pydantic_config__ = _STRICT_KEYS
     name: str
     source: str
     description: str = ""
@@ -85,22 +79,18 @@ class Service:
     notes: str | None = None
 
 
-@dataclass(frozen=True)
-class Exclusion:
+class Exclusion(NamedTuple):
     """Qualifications for which a board does not offer a service."""
 
-    __pydantic_config__ = _STRICT_KEYS
     reason: str
     source: str
     qualifications: tuple[str, ...] | None = None  # None: every qualification
     certain: bool = True  # False: only *some* qualifications of this kind are excluded; check
 
 
-@dataclass(frozen=True)
-class Offer:
+class Offer(NamedTuple):
     """One board's terms for one service, where they differ from JCQ's."""
 
-    __pydantic_config__ = _STRICT_KEYS
     source: str
     qualifications: tuple[str, ...] | None = None  # None: the service's own list
     excluded: tuple[Exclusion, ...] = ()
@@ -111,9 +101,7 @@ class Offer:
     notes: str | None = None
 
 
-@dataclass(frozen=True)
-class Fee:
-    __pydantic_config__ = _STRICT_KEYS
+class Fee(NamedTuple):
     service: str
     amount: str  # pounds as published, e.g. "43.45"; kept as text, never rounded
     applies_to: str  # the year or series the published fee belongs to, or "undated"
@@ -122,17 +110,13 @@ class Fee:
     note: str | None = None
 
 
-@dataclass(frozen=True)
-class RefundRule:
-    __pydantic_config__ = _STRICT_KEYS
+class RefundRule(NamedTuple):
     when: Literal["grade_changed", "never", "unknown"]
     text: str
     source: str
 
 
-@dataclass(frozen=True)
-class AwardingBody:
-    __pydantic_config__ = _STRICT_KEYS
+class AwardingBody(NamedTuple):
     name: str
     portal: str | None
     source: str
@@ -144,30 +128,26 @@ class AwardingBody:
     notes: str | None = None
 
 
-@dataclass(frozen=True)
-class Release:
+class Release(NamedTuple):
     """When results for some qualifications reach centres and candidates in a series."""
 
-    __pydantic_config__ = _STRICT_KEYS
     qualifications: tuple[str, ...]
-    date: date | None  # results day: candidates may see results from candidates_time on it
+    date: dt.date | None  # results day: candidates may see results from candidates_time on it
     source: str
-    candidates_time: time = time(8, 0)  # JCQ: from 08:00 on results day (JCQ-RES)
-    centres_date: date | None = None  # restricted release / embargo release to centres
-    centres_time: time = time(0, 1)
+    candidates_time: dt.time = dt.time(8, 0)  # JCQ: from 08:00 on results day (JCQ-RES)
+    centres_date: dt.date | None = None  # restricted release / embargo release to centres
+    centres_time: dt.time = dt.time(0, 1)
     centres_source: str | None = None
     awarding_body: str | None = None  # a board whose own release differs from JCQ's
     provisional: bool = False
     note: str | None = None
 
 
-@dataclass(frozen=True)
-class Deadline:
+class Deadline(NamedTuple):
     """The last day a board must receive requests for some services in a series."""
 
-    __pydantic_config__ = _STRICT_KEYS
     services: tuple[str, ...]
-    date: date | None  # None: not yet published
+    date: dt.date | None  # None: not yet published
     source: str
     qualifications: tuple[str, ...] | None = None
     awarding_body: str | None = None  # a board's own deadline, replacing JCQ's for that board
@@ -175,14 +155,12 @@ class Deadline:
     note: str | None = None
 
 
-@dataclass(frozen=True)
-class KeyDate:
+class KeyDate(NamedTuple):
     """Any other dated duty an officer should see: checkpoints, claims, certificates."""
 
-    __pydantic_config__ = _STRICT_KEYS
     kind: KeyDateKind
     title: str
-    date: date | None
+    date: dt.date | None
     source: str
     qualifications: tuple[str, ...] | None = None
     awarding_bodies: tuple[str, ...] | None = None
@@ -190,9 +168,7 @@ class KeyDate:
     note: str | None = None
 
 
-@dataclass(frozen=True)
-class Series:
-    __pydantic_config__ = _STRICT_KEYS
+class Series(NamedTuple):
     name: str
     releases: tuple[Release, ...]
     deadlines: tuple[Deadline, ...] = ()
@@ -229,6 +205,6 @@ class Calendar:
     awarding_bodies: dict[str, AwardingBody]
     series: dict[str, Series]
     sources: dict[str, str]  # short source keys -> where to read them
-    bank_holidays: frozenset[date]  # England and Wales
+    bank_holidays: frozenset[dt.date]  # England and Wales
     holiday_years: tuple[int, int]  # first and last year bank_holidays covers
     origin: dict[str, str] = field(default_factory=dict)  # series id -> file it came from

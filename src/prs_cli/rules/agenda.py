@@ -17,9 +17,20 @@ from typing import Literal
 
 from prs_cli.calendar.model import Calendar
 from prs_cli.records import ConsentRecord, RequestGroup, RequestRecord
-from prs_cli.rules.consent import ConsentJudge, Retention, applies_to, consent_terms, retentions
+from prs_cli.rules.consent import (
+    ConsentJudge,
+    Retention,
+    applies_to,
+    consent_terms,
+    retentions,
+)
 from prs_cli.rules.days import OutsideCalendar, when, working_day_on_or_before
-from prs_cli.rules.deadlines import Answer, appeal_deadline, completion_due, request_deadline
+from prs_cli.rules.deadlines import (
+    Answer,
+    appeal_deadline,
+    completion_due,
+    request_deadline,
+)
 
 Severity = Literal["overdue", "due", "upcoming"]
 SEVERITIES: tuple[Severity, ...] = ("overdue", "due", "upcoming")

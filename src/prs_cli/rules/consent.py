@@ -22,7 +22,12 @@ from prs_cli.calendar.model import Calendar, Service
 from prs_cli.errors import InputError
 from prs_cli.records import ConsentRecord, RequestRecord
 from prs_cli.rules.days import when
-from prs_cli.rules.deadlines import Answer, candidates_see_results, release_for, retention_until
+from prs_cli.rules.deadlines import (
+    Answer,
+    candidates_see_results,
+    release_for,
+    retention_until,
+)
 
 ConsentStatus = Literal[
     "ok",
@@ -229,16 +234,23 @@ class ConsentJudge:
         self.calendar = calendar
         self._starts: dict[tuple, ValidFrom] = {}
         self._judged: dict[tuple, ConsentFinding] = {}
+        self._found: dict[tuple, ConsentFinding] = {}
 
 
-    def status(self, request, applicable: list[ConsentRecord]) -> ConsentFinding:
+    def status(self, request, applicable: tuple[ConsentRecord, ...]) -> ConsentFinding:
         """The finding for `request` (anything with its service, series, qualification, board and
         release) from the consents that apply to it (applies_to): an ok one wins, otherwise the
         problem of the consent that came closest (the latest one on a tie)."""
+        key = (request.service, request.series, request.qualification, request.awarding_body, request.results_released, applicable)
+        found = self._found.get(key)
+        if found is None:
+            found = self._found[key] = self._status(request, applicable)
+        return found
+
+    def _status(self, request, applicable: tuple[ConsentRecord, ...]) -> ConsentFinding:
         service = self.calendar.services[request.service]
-        label = service_label(self.calendar, request.service)
         if not service.needs_consent:
-            return ConsentFinding("not_needed", f"{label} needs no candidate consent", service.source)
+            return ConsentFinding("not_needed", f"{service_label(self.calendar, request.service)} needs no candidate consent", service.source)
         released = (request.series, request.qualification, request.awarding_body, request.results_released)
         start = self._starts.get(released)
         if start is None:
@@ -246,7 +258,8 @@ class ConsentJudge:
         if not applicable:
             return ConsentFinding(
                 "missing",
-                f"no consent from the candidate is recorded for {label}; record it with 'prs consent record'",
+                f"no consent from the candidate is recorded for {service_label(self.calendar, request.service)}; "
+                "record it with 'prs consent record'",
                 RULES_SOURCE,
                 valid_from=start.moment,
             )
@@ -259,12 +272,13 @@ class ConsentJudge:
             rank = (_PROGRESS[finding.status], consent.given_at or datetime.combine(consent.given_on, datetime.min.time()), consent.id)
             if best is None or rank > best[0]:
                 best = (rank, finding, consent.id)
-        return replace(best[1], consent_id=best[2])
+        _, finding, consent_id = best
+        return ConsentFinding(finding.status, finding.message, finding.source, consent_id, finding.valid_from)
 
 
 def consent_status(calendar: Calendar, request: RequestRecord, consents: list[ConsentRecord]) -> ConsentFinding:
     """The status of the best consent for a request (ConsentJudge.status)."""
-    return ConsentJudge(calendar).status(request, [c for c in consents if applies_to(c, request)])
+    return ConsentJudge(calendar).status(request, tuple(c for c in consents if applies_to(c, request)))
 
 
 # --- retention -----------------------------------------------------------------------------

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Set
 from datetime import date, timedelta
+from functools import lru_cache
 
 from prs_cli.calendar.model import Span
 from prs_cli.errors import InputError
@@ -16,8 +17,10 @@ class OutsideCalendar(InputError):
     """Working days asked for a year the bank-holiday data does not cover."""
 
 
+@lru_cache(maxsize=1024)
 def when(day: date | None) -> str:
-    """'Thu 20 Aug 2026', the way officers write dates, in sentences and tables alike."""
+    """'Thu 20 Aug 2026', the way officers write dates, in sentences and tables alike (cached:
+    the agenda writes the same few days into thousands of lines)."""
     if day is None:
         return "not yet published"
     return f"{day:%a} {day.day} {day:%b %Y}"

@@ -13,8 +13,7 @@ from datetime import date, datetime
 
 from prs_cli.errors import NotFound, Refused
 from prs_cli.records import OPEN_STATUSES, ConsentRecord, RequestRecord
-from prs_cli.store.db import storage_error, transaction
-from prs_cli.store.requests import now_utc
+from prs_cli.store.db import now_utc, storage_error, transaction
 
 _COLUMNS = (
     "id, candidate, series, given_on, given_at, method, given_by, covers, acknowledged_outcomes, "

@@ -266,6 +266,13 @@ MIGRATIONS: list[Migration] = [_v1_initial, _v2_agenda_indexes, _v3_agenda_tally
 SCHEMA_VERSION = len(MIGRATIONS)
 
 
+def now_utc() -> str:
+    """The audit trail's timestamp, as stored."""
+    from prs_cli.clock import now_utc as now
+
+    return now().isoformat()
+
+
 def busy_timeout() -> float:
     try:
         return max(0.0, float(os.environ.get("PRS_BUSY_TIMEOUT", "10")))

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from prs_cli.errors import NotFound, Refused
 from prs_cli.records import OPEN_STATUSES, RequestRecord
-from prs_cli.store.db import storage_error, transaction
+from prs_cli.store.db import now_utc, storage_error, transaction
 
 _FIELDS = [f.name for f in fields(RequestRecord)]
 _COLUMNS = [name for name in _FIELDS if name != "id"]
@@ -42,13 +42,6 @@ class Filters:
     series: str | None = None
     candidate: str | None = None
     open_only: bool = False  # only draft and submitted requests
-
-
-def now_utc() -> str:
-    """The audit trail's timestamp, as stored."""
-    from prs_cli.clock import now_utc as now
-
-    return now().isoformat()
 
 
 def _to_row(record: RequestRecord) -> list:
