@@ -108,7 +108,7 @@ def test_killed_import_leaves_all_or_nothing(tmp_path, prs_home, delay):
     assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
     assert conn.execute("SELECT count(*) FROM requests").fetchone()[0] in (0, 3000)
     conn.close()
-    again = subprocess.run([sys.executable, "-m", "prs_cli", "request", "list", "--json"], env=env, capture_output=True, text=True)
+    again = subprocess.run([sys.executable, "-m", "prs_cli", "request", "list", "--all", "--json"], env=env, capture_output=True, text=True)
     assert again.returncode == 0 and len(json.loads(again.stdout)) in (0, 3000)
 
 

@@ -337,3 +337,17 @@ def test_consent_check_in_small_batches_gives_the_same_rows(cli, log, monkeypatc
     whole = cli("consent", "check", "--json").stdout
     monkeypatch.setattr(consent, "CHECK_BATCH", 2)
     assert json.loads(cli("consent", "check", "--json").stdout) == json.loads(whole)
+
+
+def test_request_list_shows_the_last_few_unless_asked_for_all(cli, log):
+    # The log holds 7 requests (ids 1-7): --limit keeps the newest, oldest first, and says so.
+    result = cli("request", "list", "--json", "--limit", "3", "--today", TODAY.isoformat())
+    assert [r["id"] for r in json.loads(result.stdout)] == [5, 6, 7]
+    assert result.stderr == "The last 3 of 7 requests; --all lists every one, --limit N the last N.\n"
+    for args in (["--all"], ["--limit", "7"], ["--limit", "50"]):  # nothing left out: nothing said
+        result = cli("request", "list", "--json", *args, "--today", TODAY.isoformat())
+        assert ([r["id"] for r in json.loads(result.stdout)], result.stderr) == ([1, 2, 3, 4, 5, 6, 7], "")
+    result = cli("request", "list", "--json", "--overdue", "--limit", "1", "--today", TODAY.isoformat())
+    assert [r["id"] for r in json.loads(result.stdout)] == [3] and "--all lists every one" in result.stderr
+    result = cli("request", "list", "--limit", "0")
+    assert result.exit_code == 2 and "Traceback" not in result.output

@@ -302,6 +302,9 @@ def _close(request_id, status, reason, by, db, today, json, data_dir) -> None:
         typer.echo(f"Request {stored.id} {status}.")
 
 
+LIST_LIMIT = 50  # a screenful: the log of a whole centre over years is for --all or an export
+
+
 @app.command("list")
 def list_requests(
     status: Annotated[Optional[str], typer.Option("--status", help="draft, submitted, completed, withdrawn or rejected.")] = None,
@@ -310,12 +313,15 @@ def list_requests(
     series: Annotated[Optional[str], typer.Option("--series", help="Series id.")] = None,
     candidate: Annotated[Optional[str], typer.Option("--candidate", help="4-digit candidate number.")] = None,
     overdue: Annotated[bool, typer.Option("--overdue", help="Only requests past their completion date, or drafts past their deadline.")] = False,
+    limit: Annotated[int, typer.Option("--limit", min=1, help="Show the last N logged that match.")] = LIST_LIMIT,
+    every: Annotated[bool, typer.Option("--all", help="Show every matching request, however many.")] = False,
     db: common.Db = None,
     today: common.Today = None,
     json: common.Json = False,
     data_dir: common.DataDir = None,
 ) -> None:
-    """Every request, or those matching the filters; --json prints an array."""
+    """The last requests logged (50 unless --limit or --all), or those matching the filters,
+    oldest first; --json prints an array."""
     from prs_cli import codes, paths
     from prs_cli.render.requests import overdue_reason
     from prs_cli.rules import intake
@@ -340,12 +346,23 @@ def list_requests(
     repo = open_requests(db, create=False)
     dates_of = DatesCache(cal, repo)
 
-    def rows():
-        for record in repo.iter(filters):
+    def matching(records):
+        for record in records:
             dates = dates_of(record)
             if overdue and overdue_reason(record, dates, day) is None:
                 continue
             yield record, dates
+
+    more = None
+    if every:
+        rows = matching(repo.iter(filters))
+    else:  # the newest `limit`, then shown oldest first like the rest of the log
+        from itertools import islice
+
+        rows = list(islice(matching(repo.iter(filters, newest_first=True)), limit))[::-1]
+        total = None if overdue else repo.count(filters)
+        if len(rows) == limit and total != limit:
+            more = f"The last {limit:,} of {f'{total:,}' if total else 'more'} requests; --all lists every one, --limit N the last N."
 
     if json:
         import sys
@@ -353,12 +370,14 @@ def list_requests(
         from prs_cli.render.jsonout import write_array
         from prs_cli.render.requests import as_json
 
-        write_array((as_json(record, dates, day) for record, dates in rows()), sys.stdout.write)
-        return
-    from prs_cli.render.requests import requests_table
+        write_array((as_json(record, dates, day) for record, dates in rows), sys.stdout.write)
+    else:
+        from prs_cli.render.requests import requests_table
 
-    if not requests_table(rows(), day):
-        common.note("No requests match.")
+        if not requests_table(rows, day):
+            common.note("No requests match.")
+    if more:
+        common.note(more)
 
 
 @app.command("show")

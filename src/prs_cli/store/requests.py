@@ -44,6 +44,25 @@ class Filters:
     open_only: bool = False  # only draft and submitted requests
 
 
+def _where(filters: Filters) -> tuple[str, list]:
+    """The WHERE clause (with its leading space, or empty) and values for `filters`."""
+    where, values = [], []
+    for column, value in (
+        ("status", filters.status),
+        ("awarding_body", filters.awarding_body),
+        ("service", filters.service),
+        ("series", filters.series),
+        ("candidate", filters.candidate),
+    ):
+        if value is not None:
+            where.append(f"{column} = ?")
+            values.append(value)
+    if filters.open_only:
+        where.append(f"status IN ({', '.join('?' for _ in OPEN_STATUSES)})")
+        values.extend(OPEN_STATUSES)
+    return (" WHERE " + " AND ".join(where) if where else ""), values
+
+
 def _to_row(record: RequestRecord) -> list:
     values = []
     for name in _COLUMNS:
@@ -227,30 +246,24 @@ class Requests:
         """Every matching request, oldest first."""
         return list(self.iter(filters))
 
-    def iter(self, filters: Filters | None = None) -> Iterator[RequestRecord]:
-        """The matching requests one at a time, oldest first: a caller that prints or writes
-        them as it goes never holds the whole log in memory."""
-        filters = filters or Filters()
-        where, values = [], []
-        for column, value in (
-            ("status", filters.status),
-            ("awarding_body", filters.awarding_body),
-            ("service", filters.service),
-            ("series", filters.series),
-            ("candidate", filters.candidate),
-        ):
-            if value is not None:
-                where.append(f"{column} = ?")
-                values.append(value)
-        if filters.open_only:
-            where.append(f"status IN ({', '.join('?' for _ in OPEN_STATUSES)})")
-            values.extend(OPEN_STATUSES)
-        sql = _SELECT + (" WHERE " + " AND ".join(where) if where else "") + " ORDER BY id"
+    def iter(self, filters: Filters | None = None, *, newest_first: bool = False) -> Iterator[RequestRecord]:
+        """The matching requests one at a time, oldest first (or newest): a caller that prints
+        or writes them as it goes never holds the whole log in memory."""
+        where, values = _where(filters or Filters())
+        sql = _SELECT + where + (" ORDER BY id DESC" if newest_first else " ORDER BY id")
         try:
             cursor = self._cursor().execute(sql, values)
             while rows := cursor.fetchmany(500):
                 for row in rows:
                     yield _from_row(row)
+        except sqlite3.Error as exc:
+            raise storage_error(exc, self.path) from None
+
+    def count(self, filters: Filters | None = None) -> int:
+        """How many requests match (from the indexes, without reading them)."""
+        where, values = _where(filters or Filters())
+        try:
+            return self._cursor().execute("SELECT count(*) FROM requests" + where, values).fetchone()[0]
         except sqlite3.Error as exc:
             raise storage_error(exc, self.path) from None
 
