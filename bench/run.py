@@ -176,6 +176,8 @@ def report(results: dict, sizes: list[int], runs: int) -> str:
         f"- runs per figure: {runs} (medians); PRS_TODAY={TODAY}; output to /dev/null",
         f"- floor: `python -c \"import typer\"` = {floor * 1000:.1f} ms (median of {len(results['floor'])} runs interleaved with the commands)",
         "- reproduce: `python bench/run.py` with the venv's Python (see the top of bench/run.py)",
+        "- PRS_HOME and PRS_TODAY are set, as a benchmark must; an officer's own run also imports platformdirs "
+        "and zoneinfo to find their folders and today in London (about 5 ms more)",
         "",
         "| command | " + " | ".join(f"{s:,} requests" for s in sizes) + f" | growth {sizes[0]:,} -> {sizes[-1]:,} | peak memory at {sizes[-1]:,} |",
         "|---|" + "---|" * len(sizes) + "---|---|",

@@ -128,15 +128,17 @@ def _v2_agenda_indexes(conn: sqlite3.Connection) -> None:
 # Dates (rules.agenda): a draft's board deadline, a submitted request's completion target, a
 # completed review's appeal window (none while an appeal stands). Consent (open requests): the
 # terms of every consent that applies (tied to it or to the review it follows, or untied for
-# its candidate and series: rules.consent.applies_to), in the order recorded, without ids or
-# names; and, for a draft, what its deadline reads (consent is needed by then).
+# its candidate and series: rules.consent.applies_to), in the order recorded, without ids,
+# names or free text (who gave it: the candidate or someone else, as a purge keeps it); and, for
+# a draft, what its deadline reads (consent is needed by then).
 # The key's fields, kept apart in the tally too so that reading it parses nothing.
 TALLY_FIELDS = (
     "part", "status", "series", "awarding_body", "qualification", "service", "results_released", "received_on",
     "sample_received_on", "outcome_on", "prior_outcome", "consents",
 )
 _PRIOR = "(SELECT p.outcome_on FROM requests p WHERE p.id = requests.follows_request)"
-_CONSENT_TERMS = """json((SELECT json_group_array(json_array(c.given_on, c.given_at, c.method, c.given_by, c.covers,
+_CONSENT_TERMS = """json((SELECT json_group_array(json_array(c.given_on, c.given_at, c.method,
+        CASE WHEN lower(trim(c.given_by)) = 'candidate' THEN 'candidate' ELSE 'other' END, c.covers,
                                       c.acknowledged_outcomes, c.classroom_use, c.anonymise))
     FROM (SELECT * FROM consents c WHERE c.id IN (
             SELECT t.consent_id FROM consent_requests t WHERE t.request_id IN (requests.id, requests.follows_request)
