@@ -360,9 +360,10 @@ def list_requests(
         from itertools import islice
 
         rows = list(islice(matching(repo.iter(filters, newest_first=True)), limit))[::-1]
-        total = None if overdue else repo.count(filters)
+        total = None if overdue else repo.count(filters)  # counting the overdue means judging every one
         if len(rows) == limit and total != limit:
-            more = f"The last {limit:,} of {f'{total:,}' if total else 'more'} requests; --all lists every one, --limit N the last N."
+            shown = f"The last {limit:,} of {total:,} requests" if total else f"The last {limit:,} overdue requests; there may be more"
+            more = f"{shown}; --all lists every one, --limit N the last N."
 
     if json:
         import sys

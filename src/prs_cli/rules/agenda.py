@@ -256,7 +256,7 @@ def agenda(
     dates = _Dates(calendar)
     judge = ConsentJudge(calendar)
     internal: dict[date, date] = {}
-    lines: dict[tuple, list] = {}  # (kind, date, label) -> [first id, rule, source, ids]
+    lines: dict[tuple, list] = {}  # (kind, date, label) -> [first id, rule, source, count, ids or None]
 
     def add(kind: str, day: date, label: tuple, g: RequestGroup, rule: str, source: str) -> None:
         """Requests sharing kind, date and label become one line; the lowest id's rule explains it."""

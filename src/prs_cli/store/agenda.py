@@ -30,6 +30,8 @@ _REVIEWED = """SELECT 'completed', NULL, awarding_body, qualification, NULL, NUL
 FROM agenda_tally WHERE part = 'dates' AND status = 'completed' AND outcome_on BETWEEN ?2 AND ?3
     AND service IN (SELECT value FROM json_each(?4))
 GROUP BY awarding_body, qualification, outcome_on"""
+
+
 @lru_cache(maxsize=4096)
 def _day(text: str | None) -> date | None:
     """An ISO date from SQLite (cached: the same few days recur in every group)."""
@@ -38,8 +40,9 @@ def _day(text: str | None) -> date | None:
 
 @lru_cache(maxsize=1024)
 def _consents(terms: str) -> tuple[ConsentRecord, ...]:
-    """The consents of a consent key, numbered in the order recorded (their ids are not kept:
-    a finding depends only on their terms), as the rules read them."""
+    """The consents of a consent key (store.db: its terms in the consents table's column order),
+    numbered in the order recorded (their ids are not kept: a finding depends only on their
+    terms), as the rules read them."""
     return tuple(from_row((number, None, None, *fields, None, None, None, None), ()) for number, fields in enumerate(json.loads(terms), 1))
 
 
@@ -48,8 +51,8 @@ def request_groups(
 ) -> list[RequestGroup]:
     """The agenda's groups: open requests' dates and consent, and completed `reviews` (the
     services an appeal follows) with an outcome between `outcomes` (first and last day; None:
-    none) and no appeal standing. Each group's ids are read when it has few, or with `every_id` (for
-    outputs that list every request): the rest costs nothing however long the log."""
+    none) and no appeal standing. Each group's ids are read when it has few, or with `every_id`
+    (for outputs that list every request): the rest costs nothing however long the log."""
     try:
         rows = conn.execute(_OPEN, [every_id]).fetchall()
         if outcomes is not None and reviews:

@@ -137,6 +137,7 @@ TALLY_FIELDS = (
     "sample_received_on", "outcome_on", "prior_outcome", "consents",
 )
 _PRIOR = "(SELECT p.outcome_on FROM requests p WHERE p.id = requests.follows_request)"
+# In the order of the consents table's columns, so store.agenda reads them back as consent rows.
 _CONSENT_TERMS = """json((SELECT json_group_array(json_array(c.given_on, c.given_at, c.method,
         CASE WHEN lower(trim(c.given_by)) = 'candidate' THEN 'candidate' ELSE 'other' END, c.covers,
                                       c.acknowledged_outcomes, c.classroom_use, c.anonymise))
@@ -246,6 +247,7 @@ def _v3_agenda_tally(conn: sqlite3.Connection) -> None:
     last, so reading a row never walks the pages its ids overflow into): each request carries its two agenda keys (DATES_KEY, CONSENT_KEY) and
     agenda_tally counts the requests per key. Triggers keep both true on every change,
     whichever command makes it, inside the change's own transaction."""
+    conn.execute("DROP INDEX requests_agenda")  # the agenda no longer groups the requests themselves
     conn.execute("ALTER TABLE requests ADD COLUMN dates_key TEXT")
     conn.execute("ALTER TABLE requests ADD COLUMN consent_key TEXT")
     conn.execute(
