@@ -23,7 +23,7 @@ from hypothesis import strategies as st
 from prs_cli.cli.due import load_agenda, load_records
 from prs_cli.render.agenda import record
 from prs_cli.rules import agenda as rules
-from prs_cli.rules.consent import kept_until
+from prs_cli.rules.consent import consent_status, failing, kept_until
 from prs_cli.store import agenda as store
 from prs_cli.store import db
 from prs_cli.store.db import connect, transaction
@@ -148,6 +148,24 @@ def tally_is_counted_afresh(path: Path) -> None:
         conn.close()
 
 
+def consent_check_finds_what_the_rules_find(calendar, path: Path, every_request, every_consent) -> None:
+    """`prs consent check` finds from the tally exactly the requests consent_status fails."""
+    expected = sorted(
+        r.id for r in every_request
+        if r.status not in ("withdrawn", "rejected") and calendar.services[r.service].needs_consent
+        and not consent_status(calendar, r, every_consent).ok
+    )
+    conn = connect(path)
+    try:
+        bad, needing = failing(calendar, store.consent_groups(conn))
+        assert store.ids_of(conn, bad) == expected
+    finally:
+        conn.close()
+    assert needing == sum(
+        1 for r in every_request if r.status not in ("withdrawn", "rejected") and calendar.services[r.service].needs_consent
+    )
+
+
 def build(path: Path, reqs: list[dict], cons: list[dict]) -> None:
     """Rows written directly, so that shapes the commands would refuse are covered as well."""
     conn = connect(path)
@@ -196,6 +214,7 @@ def test_grouped_agenda_is_the_records_agenda(calendar, reqs, cons, steps, today
         change(path, steps)
         tally_is_counted_afresh(path)
         every_request, every_consent = load_records(path)
+        consent_check_finds_what_the_rules_find(calendar, path, every_request, every_consent)
         expected = rules.build_agenda(
             calendar, every_request, today, days=days, lead_days=2, consents=every_consent,
             disposals=rules.due_disposals(every_consent, every_request, today),
@@ -244,7 +263,7 @@ def test_migration_counts_a_log_written_before_the_tally(tmp_path):
     connect(path).close()  # migrates
     tally_is_counted_afresh(path)
     conn = connect(path)
-    assert conn.execute("SELECT count(*) FROM agenda_tally").fetchone()[0] == 4  # dates of drafts, of the outcome; two consents
+    assert conn.execute("SELECT count(*) FROM agenda_tally").fetchone()[0] == 5  # dates: drafts, outcome; consent: three
     conn.close()
 
 

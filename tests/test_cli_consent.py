@@ -244,8 +244,10 @@ def test_check_lists_every_request_needing_consent(cli):
 def test_check_passes_when_everything_is_ok(cli):
     add(cli)
     ok(record(cli, "--on", "2026-08-13", "--covers", "S2", "--acknowledged-outcomes"))
-    rows = check_json(cli, code=0)
+    rows = check_json(cli, "--all", code=0)
     assert [r["status"] for r in rows] == ["ok"]
+    result = ok(cli("consent", "check", "--json"), 0)  # by default, only what is wrong
+    assert (json.loads(result.stdout), result.stderr) == ([], "Consent is valid for the one request that needs it.\n")
 
 
 def test_check_outcomes_not_acknowledged(cli):
@@ -400,7 +402,7 @@ def test_purge_yes_blanks_personal_fields_and_keeps_the_audit_event(cli):
     }
     assert "0042" not in details and "file 3" not in details
     # the request still shows that a valid consent existed, and nothing is due any more
-    assert check_json(cli, code=0)[0]["status"] == "ok"
+    assert check_json(cli, "--all", code=0)[0]["status"] == "ok"
     assert json.loads(ok(cli("consent", "due-for-disposal", "--json", "--today", "2028-01-01")).stdout) == []
     assert ok(cli("consent", "purge", "1", "--yes", "--today", "2028-01-01"), 2).stderr == "Error: consent 1 was already purged\n"
 
@@ -465,7 +467,7 @@ def test_cambridge_english_consent_tied_to_its_request(cli):
     assert ok(cli(*early, "--on", "2026-06-30", env=env)).stdout == "Recorded consent 1 (CE1, no series).\n"
     assert check_json(cli, code=1)[0]["status"] == "before_results"
     ok(cli(*early, "--on", "2026-07-01", env=env))
-    (row,) = check_json(cli, code=0)
+    (row,) = check_json(cli, "--all", code=0)
     assert (row["status"], row["consent_id"], row["series"]) == ("ok", 2, None)
 
 

@@ -289,13 +289,29 @@ def test_indexed_consent_check_judges_as_the_full_scan_did(calendar, log):
 
 
 def test_consent_check_streams_json_and_exits_1_on_a_problem(cli, log):
-    result = cli("consent", "check", "--json")
+    result = cli("consent", "check", "--json", "--all")
     assert result.exit_code == 1
     assert [(r["request_id"], r["status"], r["consent_id"]) for r in json.loads(result.stdout)] == [
         (1, "ok", 1), (2, "before_results", 2), (3, "not_covered", 4), (4, "ok", 3), (7, "ok", 3)]
-    table = cli("consent", "check")
+    table = cli("consent", "check", "--all")
     ids = [line.split("│")[1].strip() for line in table.stdout.splitlines() if line.startswith("│")]
     assert table.exit_code == 1 and [i for i in ids if i] == ["1", "2", "3", "4", "7"]  # long reasons wrap
+
+
+def test_consent_check_by_default_lists_only_what_is_wrong(cli, log):
+    # The same rows as the full audit's that are not ok, and how many of how many.
+    result = cli("consent", "check", "--json")
+    assert result.exit_code == 1
+    assert [(r["request_id"], r["status"], r["consent_id"]) for r in json.loads(result.stdout)] == [
+        (2, "before_results", 2), (3, "not_covered", 4)]
+    assert result.stderr == "2 of 5 requests needing consent have no valid consent.\n"
+    result = cli("consent", "check", "--limit", "1")
+    ids = [line.split("│")[1].strip() for line in result.stdout.splitlines() if line.startswith("│")]
+    assert (result.exit_code, [i for i in ids if i]) == (1, ["3"])
+    assert result.stdout.startswith("Requests without valid consent")
+    assert result.stderr == ("2 of 5 requests needing consent have no valid consent; the last 1 shown: "
+                             "--limit N for more, --all for every request.\n")
+    assert cli("consent", "check", "--limit", "0").exit_code == 2
 
 
 def test_stream_table_narrows_every_wrapping_column_it_must(monkeypatch):
@@ -334,9 +350,9 @@ def test_consents_for_many_requests_are_those_for_each(log):
 def test_consent_check_in_small_batches_gives_the_same_rows(cli, log, monkeypatch):
     from prs_cli.cli import consent
 
-    whole = cli("consent", "check", "--json").stdout
+    whole = cli("consent", "check", "--json", "--all").stdout
     monkeypatch.setattr(consent, "CHECK_BATCH", 2)
-    assert json.loads(cli("consent", "check", "--json").stdout) == json.loads(whole)
+    assert json.loads(cli("consent", "check", "--json", "--all").stdout) == json.loads(whole)
 
 
 def test_request_list_shows_the_last_few_unless_asked_for_all(cli, log):

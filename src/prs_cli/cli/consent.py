@@ -92,19 +92,25 @@ def record(
         common.note("No logged request uses this consent yet; 'prs consent check' will match it when one is logged.")
 
 
+PROBLEM_LIMIT = 50  # a screenful; --all is the full audit
+
+
 @app.command("check")
 def check(
-    request_id: Annotated[Optional[int], typer.Argument(metavar="[REQUEST_ID]", **ID_RANGE, help="Check one request; default: every request that needs consent.")] = None,
+    request_id: Annotated[Optional[int], typer.Argument(metavar="[REQUEST_ID]", **ID_RANGE, help="Check one request; default: those whose consent is not valid.")] = None,
     qualification: Annotated[Optional[str], typer.Option("--qualification", "-q", help="One question without a database: the qualification code.")] = None,
     on: Annotated[Optional[str], typer.Option("--on", metavar="DATE|DATETIME", help="One question: when consent was (or would be) given.")] = None,
     ab: Annotated[Optional[str], typer.Option("--ab", help="One question: the awarding body (its own release may differ).")] = None,
     series: Annotated[Optional[str], typer.Option("--series", help="One question: the series (default: the one whose results day is nearest --on).")] = None,
     results_released: Annotated[Optional[str], typer.Option("--results-released", metavar="YYYY-MM-DD", help="One question, Cambridge English: the day results went online.")] = None,
+    limit: Annotated[int, typer.Option("--limit", min=1, help="Show the last N logged whose consent is not valid.")] = PROBLEM_LIMIT,
+    every: Annotated[bool, typer.Option("--all", help="Every request that needs consent, valid or not: the full audit.")] = False,
     db: common.Db = None,
     data_dir: common.DataDir = None,
     json: common.Json = False,
 ) -> None:
-    """Is consent good? Exit 1 when anything is not ok, so a script can stop on it."""
+    """Is consent good? Lists the requests whose consent is not valid (the last 50 unless
+    --limit or --all); exit 1 when there is any, so a script can stop on it."""
     from prs_cli.errors import InputError
 
     cal = common.calendar(data_dir)
@@ -117,10 +123,30 @@ def check(
         return
     conn = common.open_db(db, create=False)
     problems = 0
+    remark = None
+    if request_id is not None:
+        ids = [request_id]
+    elif every:
+        ids = None
+    else:  # only the failing, found from the tally: a long log of good consent costs nothing
+        from prs_cli.rules.consent import failing
+        from prs_cli.store.agenda import consent_groups, ids_of
+
+        bad, needing = failing(cal, consent_groups(conn))
+        found = ids_of(conn, bad)
+        ids = found[-limit:]
+        if not needing:
+            remark = "No logged request needs consent."
+        elif not found:
+            remark = "Consent is valid for " + ("the one request that needs it." if needing == 1 else f"all {needing:,} requests that need it.")
+        else:
+            remark = f"{len(found):,} of {needing:,} requests needing consent have no valid consent" + (
+                f"; the last {limit:,} shown: --limit N for more, --all for every request." if len(found) > limit else "."
+            )
 
     def rows():
         nonlocal problems
-        for row in _iter_check_rows(cal, conn, only=request_id):
+        for row in _iter_check_rows(cal, conn, ids=ids):
             problems += row["status"] not in ("ok", "not_needed")
             yield row
 
@@ -130,8 +156,10 @@ def check(
         from prs_cli.render.jsonout import write_array
 
         write_array(rows(), sys.stdout.write)
-    elif not _check_table(rows()):
-        common.note("No logged request needs consent.")
+    elif not _check_table(rows(), "Consent for each request" if ids is None or request_id else "Requests without valid consent"):
+        remark = remark or "No logged request needs consent."
+    if remark:
+        common.note(remark)
     if problems:
         raise typer.Exit(int(ExitCode.FINDING))
 
@@ -268,19 +296,20 @@ def _one_question(cal, qualification, on, ab, series, results_released, json) ->
         raise typer.Exit(int(ExitCode.FINDING))
 
 
-def _check_rows(cal, conn, *, only: int | None = None, using=None) -> list[dict]:
+def _check_rows(cal, conn, *, using=None) -> list[dict]:
     """One row per request that needs consent (withdrawn and rejected ones left out), each
-    judged on all its consents; `only`: that request; `using`: the requests that consent applies to."""
-    return list(_iter_check_rows(cal, conn, only=only, using=using))
+    judged on all its consents; `using`: the requests that consent applies to."""
+    return list(_iter_check_rows(cal, conn, using=using))
 
 
 CHECK_BATCH = 2000  # requests judged per read of their consents: few queries, bounded memory
 
 
-def _iter_check_rows(cal, conn, *, only: int | None = None, using=None):
-    """_check_rows one row at a time, reading the log as it goes and the consents of each
-    batch of requests in one go (store.consents.for_requests), so a large log is neither
-    held whole nor asked one query per request."""
+def _iter_check_rows(cal, conn, *, ids: list[int] | None = None, using=None):
+    """_check_rows one row at a time (`ids`: those requests, whatever they need), reading the
+    log as it goes and the consents of each batch of requests in one go
+    (store.consents.for_requests), so a large log is neither held whole nor asked one query per
+    request."""
     from itertools import islice
 
     from prs_cli.rules.consent import applies_to, consent_status
@@ -288,10 +317,10 @@ def _iter_check_rows(cal, conn, *, only: int | None = None, using=None):
     from prs_cli.store.requests import Requests
 
     repo = Requests(conn)
-    requests = iter([repo.get(only)]) if only is not None else repo.iter()
+    requests = (repo.get(i) for i in ids) if ids is not None else repo.iter()
     wanted = (
         request for request in requests
-        if (only is not None or (request.status not in ("withdrawn", "rejected") and cal.services[request.service].needs_consent))
+        if (ids is not None or (request.status not in ("withdrawn", "rejected") and cal.services[request.service].needs_consent))
         and (using is None or applies_to(using, request))
     )
     while batch := list(islice(wanted, CHECK_BATCH)):
@@ -315,7 +344,7 @@ def _iter_check_rows(cal, conn, *, only: int | None = None, using=None):
             }
 
 
-def _check_table(rows) -> int:
+def _check_table(rows, title: str) -> int:
     """Prints the table of `rows` (possibly a generator) as they come; returns how many."""
     from prs_cli.render.requests import stream_table
 
@@ -324,7 +353,7 @@ def _check_table(rows) -> int:
          (str(row["request_id"]), row["candidate"] or "-", row["service"], row["status"], row["message"]))
         for row in rows
     )
-    return stream_table("Consent for each request", ("Request", "Candidate", "Service", "Status", "Why"), lines,
+    return stream_table(title, ("Request", "Candidate", "Service", "Status", "Why"), lines,
                         no_wrap=(0, 1, 2, 3))
 
 

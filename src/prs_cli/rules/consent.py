@@ -276,6 +276,19 @@ class ConsentJudge:
         return ConsentFinding(finding.status, finding.message, finding.source, consent_id, finding.valid_from)
 
 
+def failing(calendar: Calendar, groups: list[tuple[str, object]]) -> tuple[list[str], int]:
+    """(the keys of the groups whose consent is not good, how many requests need consent), from
+    (key, RequestGroup) pairs whose `consents` are those that apply (store.agenda.consent_groups)."""
+    judge = ConsentJudge(calendar)
+    bad, needing = [], 0
+    for key, group in groups:
+        if calendar.services[group.service].needs_consent:
+            needing += group.count
+            if not judge.status(group, group.consents).ok:
+                bad.append(key)
+    return bad, needing
+
+
 def consent_status(calendar: Calendar, request: RequestRecord, consents: list[ConsentRecord]) -> ConsentFinding:
     """The status of the best consent for a request (ConsentJudge.status)."""
     return ConsentJudge(calendar).status(request, tuple(c for c in consents if applies_to(c, request)))

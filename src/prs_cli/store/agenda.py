@@ -20,8 +20,8 @@ from prs_cli.store.consents import from_row, records_by_id
 from prs_cli.store.db import storage_error
 
 _FIELDS = "status, series, awarding_body, qualification, service, results_released, received_on, sample_received_on, outcome_on, prior_outcome"
-_OPEN = f"""SELECT {_FIELDS}, requests, first_id, CASE WHEN ?1 OR requests <= 3 THEN ids END, consents FROM agenda_tally
-WHERE part = 'consent' OR (part = 'dates' AND status IN ('draft', 'submitted'))"""
+_GROUP = f"{_FIELDS}, requests, first_id, CASE WHEN ?1 OR requests <= 3 THEN ids END, consents"
+_OPEN = f"""SELECT {_GROUP} FROM agenda_tally WHERE part IN ('consent', 'dates') AND status IN ('draft', 'submitted')"""
 # An appeal window depends on the board, qualification and outcome day only: completed reviews
 # are read as one group for each.
 _REVIEWED = """SELECT 'completed', NULL, awarding_body, qualification, NULL, NULL, NULL, NULL, outcome_on, NULL,
@@ -60,13 +60,36 @@ def request_groups(
             rows += conn.execute(_REVIEWED, [every_id, first, last, json.dumps(reviews)]).fetchall()
     except sqlite3.Error as exc:
         raise storage_error(exc) from None
+    return [_group(*row) for row in rows]
+
+
+def _group(status, series, body, qualification, service, released, received, sample, outcome_on, prior, count, first, ids, terms) -> RequestGroup:
+    """A RequestGroup from a tally row (_GROUP's columns)."""
     day = _day
-    return [
-        RequestGroup(status, series, body, qualification, service, day(released), day(received), day(sample), day(outcome_on),
-                     day(prior), count, first, None if ids is None else tuple(map(int, ids.split(","))),
-                     None if terms is None else _consents(terms))
-        for status, series, body, qualification, service, released, received, sample, outcome_on, prior, count, first, ids, terms in rows
-    ]
+    return RequestGroup(
+        status, series, body, qualification, service, day(released), day(received), day(sample), day(outcome_on),
+        day(prior), count, first, None if ids is None else tuple(map(int, ids.split(","))),
+        None if terms is None else _consents(terms),
+    )
+
+
+def consent_groups(conn: sqlite3.Connection) -> list[tuple[str, RequestGroup]]:
+    """(key, group) for every request not withdrawn or rejected, by what its consent depends
+    on: `prs consent check` judges each once, then reads the requests of the failing ones."""
+    try:
+        rows = conn.execute(f"SELECT key, {_GROUP} FROM agenda_tally WHERE part = 'consent'", [False]).fetchall()
+    except sqlite3.Error as exc:
+        raise storage_error(exc) from None
+    return [(key, _group(*row)) for key, *row in rows]
+
+
+def ids_of(conn: sqlite3.Connection, keys: list[str]) -> list[int]:
+    """Every request counted under `keys` (consent_groups' keys), lowest first."""
+    try:
+        rows = conn.execute("SELECT ids FROM agenda_tally WHERE key IN (SELECT value FROM json_each(?))", [json.dumps(keys)])
+        return sorted(int(i) for (ids,) in rows for i in ids.split(","))
+    except sqlite3.Error as exc:
+        raise storage_error(exc) from None
 
 
 def _partial_requests(conn: sqlite3.Connection, where: str, args: list) -> dict[int, RequestRecord]:

@@ -126,7 +126,8 @@ def _v2_agenda_indexes(conn: sqlite3.Connection) -> None:
 # sample_received_on, outcome_on, prior_outcome(, consents)] with only the fields that part
 # reads, so requests alike in them share a key and the agenda reads one row per key.
 # Dates (rules.agenda): a draft's board deadline, a submitted request's completion target, a
-# completed review's appeal window (none while an appeal stands). Consent (open requests): the
+# completed review's appeal window (none while an appeal stands). Consent (every request not
+# withdrawn or rejected: `prs due` reads the open ones, `prs consent check` all): the
 # terms of every consent that applies (tied to it or to the review it follows, or untied for
 # its candidate and series: rules.consent.applies_to), in the order recorded, without ids,
 # names or free text (who gave it: the candidate or someone else, as a purge keeps it); and, for
@@ -158,7 +159,7 @@ WHEN 'completed' THEN CASE WHEN requests.outcome_on IS NOT NULL AND NOT EXISTS (
     THEN json_array('dates', 'completed', NULL, requests.awarding_body, requests.qualification, requests.service, NULL,
         NULL, NULL, requests.outcome_on, NULL) END
 END"""
-CONSENT_KEY = f"""CASE WHEN requests.status IN ('draft', 'submitted') THEN json_array('consent', requests.status,
+CONSENT_KEY = f"""CASE WHEN requests.status IN ('draft', 'submitted', 'completed') THEN json_array('consent', requests.status,
     requests.series, requests.awarding_body, requests.qualification, requests.service, requests.results_released,
     NULL, NULL, NULL, CASE requests.status WHEN 'draft' THEN {_PRIOR} END, {_CONSENT_TERMS}) END"""
 
