@@ -23,7 +23,7 @@ from prs_cli.errors import DataError, DataProblem
 RULES_FILE = "awarding_bodies.yaml"
 SERIES_GLOB = "series_*.yaml"
 SERIES_ID = re.compile(r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$")
-CACHE_FORMAT = 2  # the pickled classes changed: older caches are rebuilt
+CACHE_FORMAT = 3  # the pickled classes changed: older caches are rebuilt
 _UNKNOWN_FIELD = ("extra_forbidden", "unexpected_keyword_argument")  # mappings / dataclasses
 
 

@@ -1,20 +1,14 @@
 """The calendar as immutable stdlib records.
 
 Pydantic validates the YAML straight into these classes (see load.py); they are plain stdlib
-classes so that a cached calendar can be unpickled, and the rules run, without importing
-pydantic on every command. The many small ones are NamedTuples (pydantic refuses unknown keys
-for them), which cost a sixth of a frozen dataclass to create at import, on every command; the
-three that hold dicts stay frozen dataclasses. Field names are the YAML keys.
+NamedTuples so that a cached calendar can be unpickled, and the rules run, without importing
+pydantic on every command, and because they cost a fraction of a frozen dataclass to create at
+import, on every command. Pydantic refuses unknown keys for them. Field names are the YAML keys.
 """
 
-from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
 from typing import Literal, NamedTuple
-
-# Validation settings read by pydantic; a plain dict keeps pydantic out of this import.
-_STRICT_KEYS = {"extra": "forbid"}
 
 DayUnit = Literal["calendar", "working"]
 WindowStart = Literal["results", "prior_outcome"]
@@ -176,28 +170,23 @@ class Series(NamedTuple):
     notes: str | None = None
 
 
-@dataclass(frozen=True)
-class RulesFile:
+class RulesFile(NamedTuple):
     """awarding_bodies.yaml: what does not change with the series."""
 
-    __pydantic_config__ = _STRICT_KEYS
     qualifications: dict[str, Qualification]
     services: dict[str, Service]
     awarding_bodies: dict[str, AwardingBody]
-    sources: dict[str, str] = field(default_factory=dict)
+    sources: dict[str, str] = {}  # noqa: RUF012 (pydantic copies a default for each file; nothing changes it)
 
 
-@dataclass(frozen=True)
-class SeriesFile:
+class SeriesFile(NamedTuple):
     """series_YYYY.yaml: one year's dates."""
 
-    __pydantic_config__ = _STRICT_KEYS
     series: dict[str, Series]
-    sources: dict[str, str] = field(default_factory=dict)
+    sources: dict[str, str] = {}  # noqa: RUF012 (pydantic copies a default for each file; nothing changes it)
 
 
-@dataclass(frozen=True)
-class Calendar:
+class Calendar(NamedTuple):
     """Everything the rules need, merged from the bundled and the officer's files."""
 
     qualifications: dict[str, Qualification]
@@ -207,4 +196,4 @@ class Calendar:
     sources: dict[str, str]  # short source keys -> where to read them
     bank_holidays: frozenset[dt.date]  # England and Wales
     holiday_years: tuple[int, int]  # first and last year bank_holidays covers
-    origin: dict[str, str] = field(default_factory=dict)  # series id -> file it came from
+    origin: dict[str, str]  # series id -> file it came from
