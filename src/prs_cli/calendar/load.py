@@ -10,10 +10,9 @@ re-parsed, and pydantic is not even imported, on ordinary runs.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from prs_cli import __version__, paths
 from prs_cli.calendar.model import Calendar, RulesFile, SeriesFile
@@ -27,8 +26,7 @@ CACHE_FORMAT = 3  # the pickled classes changed: older caches are rebuilt
 _UNKNOWN_FIELD = ("extra_forbidden", "unexpected_keyword_argument")  # mappings / dataclasses
 
 
-@dataclass(frozen=True)
-class _Parsed:
+class _Parsed(NamedTuple):
     path: Path
     root: Any
     model: Any

@@ -11,9 +11,8 @@ length.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import Literal
+from typing import Literal, NamedTuple
 
 from prs_cli.calendar.model import Calendar
 from prs_cli.records import ConsentRecord, RequestGroup, RequestRecord
@@ -51,8 +50,7 @@ _KIND_RANK = {kind: rank for rank, kind in enumerate(KINDS)}
 _CLOSED = ("withdrawn", "rejected")
 
 
-@dataclass(frozen=True)
-class AgendaItem:
+class AgendaItem(NamedTuple):
     date: date
     days_left: int
     kind: str  # one of KINDS, or a calendar key date's own kind (results_day, checkpoint, ...)

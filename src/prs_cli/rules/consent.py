@@ -14,9 +14,9 @@ Messages never name the candidate: they carry service names, dates and times onl
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from typing import Literal
+from typing import Literal, NamedTuple
 
 from prs_cli.calendar.model import Calendar, Service
 from prs_cli.errors import InputError
@@ -71,8 +71,7 @@ class ValidFrom:
         return iter((self.moment, self.explanation, self.source))
 
 
-@dataclass(frozen=True)
-class ConsentFinding:
+class ConsentFinding(NamedTuple):
     status: ConsentStatus
     message: str
     source: str
@@ -236,7 +235,6 @@ class ConsentJudge:
         self._judged: dict[tuple, ConsentFinding] = {}
         self._found: dict[tuple, ConsentFinding] = {}
 
-
     def status(self, request, applicable: tuple[ConsentRecord, ...]) -> ConsentFinding:
         """The finding for `request` (anything with its service, series, qualification, board and
         release) from the consents that apply to it (applies_to): an ok one wins, otherwise the
@@ -297,8 +295,7 @@ def consent_status(calendar: Calendar, request: RequestRecord, consents: list[Co
 # --- retention -----------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Retention:
+class Retention(NamedTuple):
     consent_id: int
     covered: tuple[int, ...]  # request ids it covers, with any appeals that follow them
     open_requests: tuple[int, ...]  # still draft or submitted: nothing may be disposed of
@@ -336,7 +333,7 @@ def retention(consent: ConsentRecord, requests: list[RequestRecord]) -> Retentio
         return Retention(consent.id, ids, (), retention_until(max(outcomes)))
     answer = retention_until(consent.given_on)
     rule = f"keep consent 6 months; no request it covers has an outcome, so counted from the consent ({consent.given_on.isoformat()})"
-    return Retention(consent.id, ids, (), replace(answer, rule=rule))
+    return Retention(consent.id, ids, (), answer._replace(rule=rule))
 
 
 def retentions(consents, requests) -> list[tuple[ConsentRecord, Retention]]:

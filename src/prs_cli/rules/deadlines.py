@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Literal
+from typing import Literal, NamedTuple
 
 from prs_cli.calendar.model import AwardingBody, Calendar, Release, Span, Window
 from prs_cli.rules.days import add_months, add_span
@@ -13,8 +12,7 @@ CONSENT_RETENTION_MONTHS = 6  # seed:000: at least six months after the outcome 
 RETENTION_SOURCE = "seed:000; OCR-ROM; AQA-CRC"
 
 
-@dataclass(frozen=True)
-class Answer:
+class Answer(NamedTuple):
     """A date (or none, when not published), and why."""
 
     date: date | None
@@ -24,8 +22,7 @@ class Answer:
     note: str | None = None
 
 
-@dataclass(frozen=True)
-class Availability:
+class Availability(NamedTuple):
     status: Literal["available", "unavailable", "check"]
     reason: str
     source: str | None = None

@@ -3,15 +3,20 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, replace
 from datetime import date, time
+from typing import NamedTuple
 
 from prs_cli.calendar.model import Calendar, Deadline, Series
-from prs_cli.rules.deadlines import availability, names, release_for, request_deadline, request_window
+from prs_cli.rules.deadlines import (
+    availability,
+    names,
+    release_for,
+    request_deadline,
+    request_window,
+)
 
 
-@dataclass(frozen=True)
-class DatedItem:
+class DatedItem(NamedTuple):
     date: date | None  # None: not yet published
     series: str
     kind: str
@@ -32,8 +37,7 @@ class DatedItem:
         return (self.date is None, self.date or date.max, self.time or time.max, self.series, self.title)
 
 
-@dataclass(frozen=True)
-class Filters:
+class Filters(NamedTuple):
     series: tuple[str, ...] | None = None
     awarding_body: str | None = None
     qualification: str | None = None
@@ -111,8 +115,7 @@ def _results(calendar: Calendar, series_id: str, series: Series, filters: Filter
         items.append(base)
         if release.centres_date is not None:
             items.append(
-                replace(
-                    base,
+                base._replace(
                     date=release.centres_date,
                     kind="restricted_release",
                     title=f"{who}{names(calendar, quals)} results to centres only (restricted release)",
