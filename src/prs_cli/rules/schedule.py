@@ -46,13 +46,14 @@ class Filters(NamedTuple):
 
 def calendar_items(calendar: Calendar, filters: Filters = Filters()) -> list[DatedItem]:
     items: list[DatedItem] = []
+    seen: dict[tuple, bool] = {}
     for series_id, series in calendar.series.items():
         if filters.series is not None and series_id not in filters.series:
             continue
         if filters.service is None:
             items += _results(calendar, series_id, series, filters)
             items += _key_dates(calendar, series_id, series, filters)
-        items += _series_deadlines(calendar, series_id, series, filters)
+        items += _series_deadlines(calendar, series_id, series, filters, seen)
         items += _board_windows(calendar, series_id, series, filters)
     return sorted(items, key=DatedItem.sort_key)
 
@@ -134,11 +135,21 @@ def _own_deadline(series: Series, body: str, service: str, qualification: str) -
     return None
 
 
-def _has_window(calendar: Calendar, body: str, service: str, qualification: str) -> bool:
-    return request_window(calendar, body, service, qualification) is not None
+def _series_wide(calendar: Calendar, body: str, service: str, qualification: str, seen: dict[tuple, bool]) -> bool:
+    """Whether the board offers the service for the qualification with no window of its own
+    (so a series' date is its deadline); the same in every series, so worked out once."""
+    key = (body, service, qualification)
+    found = seen.get(key)
+    if found is None:
+        found = seen[key] = (
+            qualification in calendar.awarding_bodies[body].qualifications
+            and availability(calendar, body, qualification, service).allowed
+            and request_window(calendar, body, service, qualification) is None
+        )
+    return found
 
 
-def _series_deadlines(calendar: Calendar, series_id: str, series: Series, filters: Filters) -> list[DatedItem]:
+def _series_deadlines(calendar: Calendar, series_id: str, series: Series, filters: Filters, seen: dict[tuple, bool]) -> list[DatedItem]:
     items = []
     for deadline in series.deadlines:
         for service in deadline.services:
@@ -149,9 +160,7 @@ def _series_deadlines(calendar: Calendar, series_id: str, series: Series, filter
             for code in _boards(calendar, filters, deadline.awarding_body):
                 body = calendar.awarding_bodies[code]
                 for q in _quals(deadline.qualifications or body.qualifications, filters):
-                    if q not in body.qualifications or not availability(calendar, code, q, service).allowed:
-                        continue
-                    if _has_window(calendar, code, service, q):
+                    if not _series_wide(calendar, code, service, q, seen):
                         continue
                     if deadline.awarding_body is None and _own_deadline(series, code, service, q):
                         continue
