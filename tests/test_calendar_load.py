@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import json
 import textwrap
+from datetime import date
 from pathlib import Path
 
 import pytest
 
 from prs_cli.calendar.load import load_calendar
 from prs_cli.errors import DataError
+from tests_support import REPO
 
 GOOD_SERIES = """\
 series:
@@ -118,22 +120,151 @@ def test_missing_data_folder(tmp_path):
         load_calendar(tmp_path / "nope", use_cache=False)
 
 
-def test_cache_is_used_and_invalidated(tmp_path, prs_home):
+def test_cache_is_used_and_invalidated(tmp_path, own_cache):
     folder = tmp_path / "cal"
     path = write(folder, "series_2027.yaml", GOOD_SERIES)
     first = load_calendar(folder)
-    assert (prs_home / "cache" / "calendar.pickle").exists()
-    assert (prs_home / "cache" / "calendar.pickle").stat().st_mode & 0o077 == 0
+    assert (own_cache / "calendar.json").exists()
+    assert (own_cache / "calendar.json").stat().st_mode & 0o077 == 0
     again = load_calendar(folder)
     assert again == first
     path.write_text(GOOD_SERIES.replace("June 2027", "June 2027 edited"), encoding="utf-8")
     assert load_calendar(folder).series["june-2027"].name == "June 2027 edited"
 
 
-def test_damaged_cache_is_rebuilt(prs_home):
+def same_records(a, b) -> bool:
+    """Equal, and of the same classes all the way down (a NamedTuple equals a bare tuple)."""
+    if type(a) is not type(b):
+        return False
+    if isinstance(a, dict):
+        return list(a) == list(b) and all(same_records(a[k], b[k]) for k in a)
+    if isinstance(a, (tuple, list)):
+        return len(a) == len(b) and all(same_records(x, y) for x, y in zip(a, b))
+    if isinstance(a, frozenset):
+        return a == b and all(type(x) is date for x in a)
+    return a == b
+
+
+def test_cache_reads_back_the_very_records_it_was_given(own_cache, calendar):
+    """Every record class, date, time, tuple and the series' order survive JSON."""
+    from prs_cli.calendar import cache
+
+    key = ["a key"]
+    cache.write(key, calendar)
+    assert (own_cache / "calendar.json").read_bytes().startswith(b'{"key": ["a key"]')
+    assert same_records(cache.read(key), calendar)
+    assert cache.read(["another key"]) is None
+
+
+def test_cache_is_keyed_on_the_loaders_code(tmp_path, monkeypatch):
+    """A change to any source file of the calendar package (its checks, its model) makes a new
+    key, so a warm cache never bypasses it."""
+    import shutil
+
+    from prs_cli.calendar import cache
+
+    copy = tmp_path / "calendar-package"
+    shutil.copytree(Path(cache.__file__).parent, copy, ignore=shutil.ignore_patterns("__pycache__"))
+    monkeypatch.setattr(cache, "_PACKAGE", copy)
+    files = [REPO / "data" / "awarding_bodies.yaml"]
+    before = cache.key(files)
+    assert cache.key(files) == before
+    for name in ("model.py", "load.py", "cache.py"):
+        source = copy / name
+        source.write_text(source.read_text(encoding="utf-8") + "# changed\n", encoding="utf-8")
+        changed = cache.key(files)
+        assert changed != before, name
+        before = changed
+
+
+def test_a_cache_from_other_code_is_rebuilt(own_cache, monkeypatch):
+    from prs_cli.calendar import cache, load
+
     load_calendar(None)
-    (prs_home / "cache" / "calendar.pickle").write_bytes(b"garbage")
+    monkeypatch.setattr(cache, "_code_checksum", lambda: "new code")
+    built = []
+    monkeypatch.setattr(load, "build_calendar", lambda *args: built.append(args) or "rebuilt")
+    assert load_calendar(None) == "rebuilt"
+    assert built
+
+
+def cache_file(header: dict, calendar_json) -> bytes:
+    """A cache file as prs writes it: a header line (key, checksum), then the calendar."""
+    import zlib
+
+    body = json.dumps(calendar_json).encode()
+    return json.dumps({**header, "checksum": zlib.crc32(body)}).encode() + b"\n" + body
+
+
+def cache_breakers(raw: bytes) -> dict[str, bytes]:
+    header_line, _, body = raw.partition(b"\n")
+    header = json.loads(header_line)
+    stored = json.loads(body)
+    wrong_shape = json.loads(body)
+    wrong_shape[3] = {"june-2026": {}}  # a series: an object where a record's list belongs
+    short_record = json.loads(body)
+    next(iter(short_record[3].values())).pop()  # a Series one field short
+    long_record = json.loads(body)
+    next(iter(long_record[3].values())).append(None)  # and one field too many
+    bad_date = json.loads(body)
+    bad_date[5][0] = "not-a-date"
+    edited = json.loads(body)
+    edited[3] = {}  # well formed, but not what was written: the checksum tells
+    return {
+        "garbage": b"garbage",
+        "truncated": raw[: len(raw) // 2],
+        "body cut": raw[:-10],
+        "empty": b"",
+        "no header": body,
+        "foreign json": b'{"calendar": [1, 2, 3]}',
+        "edited": header_line + b"\n" + json.dumps(edited).encode(),
+        "wrong shape": cache_file(header, wrong_shape),
+        "short record": cache_file(header, short_record),
+        "long record": cache_file(header, long_record),
+        "bad date": cache_file(header, bad_date),
+        "not a list": cache_file(header, {"calendar": stored}),
+    }
+
+
+@pytest.mark.parametrize("damage", ["garbage", "truncated", "body cut", "empty", "no header", "foreign json",
+                                    "edited", "wrong shape", "short record", "long record", "bad date", "not a list"])
+def test_damaged_cache_is_ignored_and_rebuilt(own_cache, calendar, damage):
+    load_calendar(None)
+    target = own_cache / "calendar.json"
+    target.write_bytes(cache_breakers(target.read_bytes())[damage])
+    assert same_records(load_calendar(None), calendar)
+    assert cache_breakers(target.read_bytes())  # written again, whole
+    assert same_records(load_calendar(None), calendar)
+
+
+def test_a_cache_file_another_user_wrote_is_not_trusted(own_cache, calendar, monkeypatch):
+    from prs_cli.calendar import cache
+
+    load_calendar(None)
+    monkeypatch.setattr(cache, "_me", lambda: -2)  # the file now belongs to someone else
+    built = []
+    monkeypatch.setattr("prs_cli.calendar.load.build_calendar", lambda *args: built.append(args) or calendar)
+    load_calendar(None)
+    assert built
+
+
+def test_the_cache_never_runs_code(own_cache, tmp_path):
+    """The old pickle, or a pickle put where the JSON belongs, is never unpickled."""
+    import pickle
+
+    marker = tmp_path / "ran"
+
+    class Payload:
+        def __reduce__(self):
+            return (Path.touch, (marker,))
+
+    own_cache.mkdir(mode=0o700, parents=True)
+    for name in ("calendar.pickle", "calendar.json"):
+        (own_cache / name).write_bytes(pickle.dumps(Payload()))
+        (own_cache / name).chmod(0o600)
     assert "june-2026" in load_calendar(None).series
+    assert not marker.exists()
+    assert not (own_cache / "calendar.pickle").exists()  # the old format's file is removed
 
 
 def test_cli_data_check_reports_one_line_and_exit_2(tmp_path, cli):

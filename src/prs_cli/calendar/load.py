@@ -2,9 +2,9 @@
 
 Reading order: the bundled data (inside the package), then the officer's own folder
 (--data-dir / PRS_DATA_DIR): its awarding_bodies.yaml replaces the bundled one and each of its
-series replaces the bundled series with the same id. The validated result is cached (pickle,
-owner-only) keyed on every file's size and modification time, so an unchanged calendar is not
-re-parsed, and pydantic is not even imported, on ordinary runs.
+series replaces the bundled series with the same id. The validated result is cached (JSON, data
+only, owner-only: cache.py) keyed on every file and on this package's own code, so an unchanged
+calendar is not re-parsed, and pydantic is not even imported, on ordinary runs.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from prs_cli import __version__, paths
+from prs_cli import paths
 from prs_cli.calendar.model import Calendar, RulesFile, SeriesFile
 from prs_cli.calendar.yamlsrc import position, read_yaml
 from prs_cli.errors import DataError, DataProblem
@@ -22,7 +22,6 @@ from prs_cli.errors import DataError, DataProblem
 RULES_FILE = "awarding_bodies.yaml"
 SERIES_GLOB = "series_*.yaml"
 SERIES_ID = re.compile(r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$")
-CACHE_FORMAT = 3  # the pickled classes changed: older caches are rebuilt
 _UNKNOWN_FIELD = ("extra_forbidden", "unexpected_keyword_argument")  # mappings / dataclasses
 
 
@@ -48,14 +47,18 @@ def calendar_files(user_dir: Path | None) -> tuple[Path, list[Path]]:
 
 def load_calendar(user_dir: Path | None = None, *, use_cache: bool = True) -> Calendar:
     rules_path, series_paths = calendar_files(user_dir)
-    key = _cache_key([rules_path, *series_paths]) if use_cache else None
+    if not use_cache:
+        return build_calendar(rules_path, series_paths)
+    from prs_cli.calendar import cache
+
+    key = cache.key([rules_path, *series_paths])
     if key is not None:
-        cached = _read_cache(key)
+        cached = cache.read(key)
         if cached is not None:
             return cached
     calendar = build_calendar(rules_path, series_paths)
     if key is not None:
-        _write_cache(key, calendar)
+        cache.write(key, calendar)
     return calendar
 
 
@@ -302,46 +305,3 @@ def england_and_wales_bank_holidays(first_year: int, last_year: int) -> frozense
     import holidays
 
     return frozenset(holidays.country_holidays("GB", subdiv="ENG", years=range(first_year, last_year + 1)))
-
-
-# --- cache -------------------------------------------------------------------------------------
-
-
-def _cache_key(files: list[Path]) -> str | None:
-    parts = [f"v{CACHE_FORMAT}", __version__]
-    for path in files:
-        try:
-            stat = path.stat()
-        except OSError:
-            return None  # let the loader report the missing file
-        parts.append(f"{path.resolve()}:{stat.st_size}:{stat.st_mtime_ns}")
-    return "\n".join(parts)
-
-
-def _cache_file() -> Path:
-    return paths.cache_dir() / "calendar.pickle"
-
-
-def _read_cache(key: str) -> Calendar | None:
-    import pickle
-
-    try:
-        with open(_cache_file(), "rb") as handle:
-            stored_key, calendar = pickle.load(handle)
-    except Exception:  # a missing, stale or damaged cache is simply rebuilt
-        return None
-    return calendar if stored_key == key and isinstance(calendar, Calendar) else None
-
-
-def _write_cache(key: str, calendar: Calendar) -> None:
-    import pickle
-
-    from prs_cli.errors import InputError
-    from prs_cli.files import write_private
-
-    target = _cache_file()
-    try:
-        paths.ensure_private_dir(target.parent)
-        write_private(target, pickle.dumps((key, calendar), protocol=pickle.HIGHEST_PROTOCOL))
-    except (OSError, InputError):
-        pass  # no cache this time (read-only home, full disk): correct, only slower

@@ -1,8 +1,8 @@
 """The calendar as immutable stdlib records.
 
 Pydantic validates the YAML straight into these classes (see load.py); they are plain stdlib
-NamedTuples so that a cached calendar can be unpickled, and the rules run, without importing
-pydantic on every command, and because they cost a fraction of a frozen dataclass to create at
+NamedTuples so that a cached calendar can be rebuilt from JSON (cache.py), and the rules run,
+without importing pydantic on every command, and because they cost a fraction of a frozen dataclass to create at
 import, on every command. Pydantic refuses unknown keys for them. Field names are the YAML keys.
 """
 
