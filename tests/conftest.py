@@ -1,4 +1,8 @@
-"""Every test runs with PRS_HOME in a temporary folder: no test can touch a real user's data."""
+"""Every test runs with PRS_HOME in a temporary folder: no test can touch a real user's data.
+
+The calendar cache is one folder for the whole session (PRS_CACHE_DIR), so the YAML calendar is
+validated once, not once per test; tests of the cache itself ask for `own_cache` instead.
+"""
 
 from __future__ import annotations
 
@@ -13,15 +17,28 @@ DATA = REPO / "data"
 SHARED_SEEDS = REPO.parent / "shared" / "seeds"
 
 
+@pytest.fixture(scope="session")
+def session_cache(tmp_path_factory) -> Path:
+    return tmp_path_factory.mktemp("calendar-cache")
+
+
 @pytest.fixture(autouse=True)
-def prs_home(tmp_path, monkeypatch) -> Path:
+def prs_home(tmp_path, monkeypatch, session_cache) -> Path:
     home = tmp_path / "prs-home"
     monkeypatch.setenv("PRS_HOME", str(home))
+    monkeypatch.setenv("PRS_CACHE_DIR", str(session_cache))
     for name in ("PRS_TODAY", "PRS_DATA_DIR", "PRS_DEBUG", "PRS_DB", "NO_COLOR", "PRS_BUSY_TIMEOUT"):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("COLUMNS", "200")
     monkeypatch.chdir(tmp_path)  # nothing a test writes by a relative path lands in the checkout
     return home
+
+
+@pytest.fixture
+def own_cache(prs_home, monkeypatch) -> Path:
+    """The cache where an officer's prs keeps it (PRS_HOME/cache), for tests of the cache itself."""
+    monkeypatch.delenv("PRS_CACHE_DIR")
+    return prs_home / "cache"
 
 
 @pytest.fixture(scope="session")

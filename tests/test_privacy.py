@@ -47,14 +47,14 @@ def test_no_candidate_data_in_any_error(cli):
         assert NUMBER not in result.stderr and "Zzyzx" not in result.stderr and "52204012345AB" not in result.stderr
 
 
-def test_files_are_owner_only(cli, prs_home, tmp_path):
+def test_files_are_owner_only(cli, prs_home, own_cache, tmp_path):
     logged(cli)
     ok(cli("config", "set", "centre_name", "Hill School"))
     ok(cli("export", "--csv", str(tmp_path / "log.csv"), "--ics", str(tmp_path / "dates.ics"), env=SUMMER))
-    for path in (prs_home / "prs.sqlite3", prs_home / "config.yaml", prs_home / "cache" / "calendar.pickle",
+    for path in (prs_home / "prs.sqlite3", prs_home / "config.yaml", own_cache / "calendar.json",
                  tmp_path / "log.csv", tmp_path / "dates.ics"):
         assert stat.S_IMODE(path.stat().st_mode) == 0o600, path
-    for folder in (prs_home, prs_home / "cache"):
+    for folder in (prs_home, own_cache):
         assert stat.S_IMODE(folder.stat().st_mode) == 0o700, folder
 
 

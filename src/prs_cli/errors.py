@@ -79,5 +79,9 @@ class NotFound(PrsError):
     """An id that does not exist."""
 
 
+class SharedLocation(PrsError):
+    """A prs folder or file another user could change (they could change what prs shows)."""
+
+
 class StorageError(PrsError):
     """The database cannot be used (corrupt, locked too long, newer version, read-only, disk full)."""

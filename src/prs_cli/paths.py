@@ -1,7 +1,12 @@
-"""Where prs keeps its files: the one place that decides.
+"""Where prs keeps its files: the one place that decides, and checks.
 
 PRS_HOME, when set, holds everything (database, config, cache); otherwise the platform's
-user directories (platformdirs) are used. platformdirs is imported only when needed.
+user directories (platformdirs) are used. PRS_CACHE_DIR, when set, moves the calendar cache
+alone. platformdirs is imported only when needed.
+
+Every location handed out is first checked (POSIX only) to be one no other user can change:
+another user who could write to the database, the settings or the calendar cache could change
+what prs shows an officer (see private()).
 """
 
 from __future__ import annotations
@@ -20,38 +25,42 @@ def _home() -> Path | None:
 def data_dir() -> Path:
     home = _home()
     if home is not None:
-        return home
+        return private(home, "PRS_HOME")
     import platformdirs
 
-    return Path(platformdirs.user_data_dir(APP_NAME, appauthor=False))
+    return private(Path(platformdirs.user_data_dir(APP_NAME, appauthor=False)), "the data folder")
 
 
 def config_dir() -> Path:
     home = _home()
     if home is not None:
-        return home
+        return private(home, "PRS_HOME")
     import platformdirs
 
-    return Path(platformdirs.user_config_dir(APP_NAME, appauthor=False))
+    return private(Path(platformdirs.user_config_dir(APP_NAME, appauthor=False)), "the settings folder")
 
 
 def cache_dir() -> Path:
+    value = os.environ.get("PRS_CACHE_DIR")
+    if value:
+        return private(Path(value).expanduser(), "PRS_CACHE_DIR")
     home = _home()
     if home is not None:
-        return home / "cache"
+        return private(private(home, "PRS_HOME") / "cache", "the cache folder")
     import platformdirs
 
-    return Path(platformdirs.user_cache_dir(APP_NAME, appauthor=False))
+    return private(Path(platformdirs.user_cache_dir(APP_NAME, appauthor=False)), "the cache folder")
 
 
 def database_path(explicit: str | os.PathLike[str] | None = None) -> Path:
+    """The database's path (checked, with its file, when store.db.connect opens it)."""
     if explicit:
         return Path(explicit).expanduser()
     return data_dir() / "prs.sqlite3"
 
 
 def config_path() -> Path:
-    return config_dir() / "config.yaml"
+    return private(config_dir() / "config.yaml", "the settings file")
 
 
 def bundled_data_dir() -> Path:
@@ -82,3 +91,67 @@ def ensure_private_dir(path: Path) -> Path:
         except FileExistsError:
             pass  # another prs made it a moment ago
     return path
+
+
+def private(path: Path, what: str) -> Path:
+    """`path`, once it is clear no other user can change it; else SharedLocation (exit 2).
+
+    The file or folder itself (when it exists) must belong to this user and be writable by no
+    group or other user. Every folder above it (or above where it will be made) must belong to
+    this user or root and not be writable by everyone, unless it has the sticky bit (as /tmp
+    does, where others cannot rename what is ours); a group-writable folder above is accepted,
+    as many Linux systems give each user a group of their own. Windows is not checked (its
+    folders are guarded by access lists, not modes).
+    """
+    if os.name == "nt":
+        return path
+    import stat
+
+    me = os.geteuid()
+    current = os.path.realpath(path)
+    itself = True
+    while True:
+        try:
+            info = os.stat(current)
+        except OSError:
+            info = None  # not made yet (prs makes it owner-only), or unreadable: the open says so
+        if info is not None:
+            mode = info.st_mode
+            if itself:
+                if info.st_uid != me:
+                    _refuse(path, what, "it belongs to another user")
+                if mode & (stat.S_IWGRP | stat.S_IWOTH):
+                    import shlex
+
+                    _refuse(path, what, f"other users can write to it (mode {stat.S_IMODE(mode):04o}); "
+                                        f"make it yours alone with chmod go-w {shlex.quote(str(path))}")
+            elif info.st_uid not in (me, 0) or (mode & stat.S_IWOTH and not mode & stat.S_ISVTX):
+                _refuse(path, what, f"other users can change the folder {current} that holds it")
+        itself = False
+        parent = os.path.dirname(current)
+        if parent == current:
+            return path
+        current = parent
+
+
+def tighten(path: Path, what: str) -> str | None:
+    """Make an existing owner's file that others can read owner-only (0600); the warning to
+    show, or None when it already was."""
+    if os.name == "nt":
+        return None
+    import stat
+
+    try:
+        mode = stat.S_IMODE(os.stat(path).st_mode)
+        if not mode & 0o077:
+            return None
+        os.chmod(path, 0o600)
+    except OSError:
+        return None  # opening it will say what is wrong
+    return f"Warning: {what} {path} was readable by other users (mode {mode:04o}); it is now yours alone (0600)."
+
+
+def _refuse(path: Path, what: str, why: str) -> None:
+    from prs_cli.errors import SharedLocation
+
+    raise SharedLocation(f"refusing to use {what} {path}: {why}")
