@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import os
 import sys
 
@@ -27,6 +28,25 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
 }
 
 
+@functools.cache
+def _built(name: str):
+    """The click command for one entry of COMMANDS, built once per process (Typer's conversion
+    is most of a command's start; tests run hundreds of commands in one process)."""
+    import importlib
+
+    import typer.main
+
+    module_name, attribute, _ = COMMANDS[name]
+    target = getattr(importlib.import_module(module_name), attribute)
+    if not isinstance(target, typer.Typer):
+        single = typer.Typer(add_completion=False, rich_markup_mode=None)
+        single.command(name)(target)
+        target = single
+    command = typer.main.get_command(target)
+    command.name = name
+    return command
+
+
 class _PrsGroup(TyperGroup):
     """The root command: loads sub-commands lazily, and turns every PrsError raised below into
     one plain sentence on stderr and its exit code."""
@@ -35,21 +55,7 @@ class _PrsGroup(TyperGroup):
         return list(COMMANDS)
 
     def get_command(self, ctx, name):
-        if name not in COMMANDS:
-            return None
-        import importlib
-
-        import typer.main
-
-        module_name, attribute, _ = COMMANDS[name]
-        target = getattr(importlib.import_module(module_name), attribute)
-        if not isinstance(target, typer.Typer):
-            single = typer.Typer(add_completion=False, rich_markup_mode=None)
-            single.command(name)(target)
-            target = single
-        command = typer.main.get_command(target)
-        command.name = name
-        return command
+        return _built(name) if name in COMMANDS else None
 
     def format_commands(self, ctx, formatter):
         with formatter.section("Commands"):
