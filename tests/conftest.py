@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -15,6 +16,18 @@ import pytest
 REPO = Path(__file__).resolve().parents[1]
 DATA = REPO / "data"
 SHARED_SEEDS = REPO.parent / "shared" / "seeds"
+
+
+def pytest_configure(config):
+    """Temporary folders in memory where the system has it (/dev/shm) unless TMPDIR or
+    --basetemp says otherwise: the suite's databases commit thousands of times, and on a disk
+    each commit waits for fsync (most of the suite's time on a busy disk), which no test here is
+    about (a killed process loses nothing the disk would have kept)."""
+    memory = Path("/dev/shm")
+    if config.option.basetemp or "TMPDIR" in os.environ or not memory.is_dir() or not os.access(memory, os.W_OK | os.X_OK):
+        return
+    os.environ["TMPDIR"] = str(memory)  # for the tests' subprocesses too
+    tempfile.tempdir = None  # worked out again from TMPDIR
 
 
 @pytest.fixture(scope="session")

@@ -177,10 +177,24 @@ def test_cache_is_keyed_on_the_loaders_code(tmp_path, monkeypatch):
         before = changed
 
 
-def test_a_cache_from_other_code_is_rebuilt(own_cache, monkeypatch):
+@pytest.fixture
+def warm_own_cache(own_cache, session_cache, monkeypatch) -> Path:
+    """The officer's cache folder holding the bundled calendar, copied from the session's cache
+    (validated once for the whole run) rather than built again."""
+    import shutil
+
+    monkeypatch.setenv("PRS_CACHE_DIR", str(session_cache))
+    load_calendar(None)
+    monkeypatch.delenv("PRS_CACHE_DIR")
+    own_cache.mkdir(mode=0o700, parents=True)
+    shutil.copy2(session_cache / "calendar.json", own_cache / "calendar.json")
+    return own_cache
+
+
+def test_a_cache_from_other_code_is_rebuilt(warm_own_cache, monkeypatch):
     from prs_cli.calendar import cache, load
 
-    load_calendar(None)
+    assert load_calendar(None) is not None
     monkeypatch.setattr(cache, "_code_checksum", lambda: "new code")
     built = []
     monkeypatch.setattr(load, "build_calendar", lambda *args: built.append(args) or "rebuilt")
@@ -228,19 +242,29 @@ def cache_breakers(raw: bytes) -> dict[str, bytes]:
 
 @pytest.mark.parametrize("damage", ["garbage", "truncated", "body cut", "empty", "no header", "foreign json",
                                     "edited", "wrong shape", "short record", "long record", "bad date", "not a list"])
-def test_damaged_cache_is_ignored_and_rebuilt(own_cache, calendar, damage):
-    load_calendar(None)
-    target = own_cache / "calendar.json"
+def test_a_damaged_cache_is_never_trusted(warm_own_cache, damage):
+    from prs_cli.calendar import cache
+    from prs_cli.calendar.load import calendar_files
+
+    rules, series = calendar_files(None)
+    key = cache.key([rules, *series])
+    target = warm_own_cache / "calendar.json"
+    assert cache.read(key) is not None
     target.write_bytes(cache_breakers(target.read_bytes())[damage])
+    assert cache.read(key) is None
+
+
+def test_a_damaged_cache_is_rebuilt_and_written_again(warm_own_cache, calendar):
+    target = warm_own_cache / "calendar.json"
+    target.write_bytes(target.read_bytes()[:-10])
     assert same_records(load_calendar(None), calendar)
     assert cache_breakers(target.read_bytes())  # written again, whole
     assert same_records(load_calendar(None), calendar)
 
 
-def test_a_cache_file_another_user_wrote_is_not_trusted(own_cache, calendar, monkeypatch):
+def test_a_cache_file_another_user_wrote_is_not_trusted(warm_own_cache, calendar, monkeypatch):
     from prs_cli.calendar import cache
 
-    load_calendar(None)
     monkeypatch.setattr(cache, "_me", lambda: -2)  # the file now belongs to someone else
     built = []
     monkeypatch.setattr("prs_cli.calendar.load.build_calendar", lambda *args: built.append(args) or calendar)
@@ -248,8 +272,9 @@ def test_a_cache_file_another_user_wrote_is_not_trusted(own_cache, calendar, mon
     assert built
 
 
-def test_the_cache_never_runs_code(own_cache, tmp_path):
+def test_the_cache_never_runs_code(own_cache, tmp_path, calendar, monkeypatch):
     """The old pickle, or a pickle put where the JSON belongs, is never unpickled."""
+    monkeypatch.setattr("prs_cli.calendar.load.build_calendar", lambda *args: calendar)
     import pickle
 
     marker = tmp_path / "ran"
