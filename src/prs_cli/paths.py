@@ -46,7 +46,7 @@ def cache_dir() -> Path:
         return private(Path(value).expanduser(), "PRS_CACHE_DIR")
     home = _home()
     if home is not None:
-        return private(private(home, "PRS_HOME") / "cache", "the cache folder")
+        return private(private(home, "PRS_HOME") / "cache", "the cache folder", above=False)
     import platformdirs
 
     return private(Path(platformdirs.user_cache_dir(APP_NAME, appauthor=False)), "the cache folder")
@@ -93,22 +93,23 @@ def ensure_private_dir(path: Path) -> Path:
     return path
 
 
-def private(path: Path, what: str) -> Path:
+def private(path: Path, what: str, *, above: bool = True) -> Path:
     """`path`, once it is clear no other user can change it; else SharedLocation (exit 2).
 
     The file or folder itself (when it exists) must belong to this user and be writable by no
     group or other user. Every folder above it (or above where it will be made) must belong to
     this user or root and not be writable by everyone, unless it has the sticky bit (as /tmp
     does, where others cannot rename what is ours); a group-writable folder above is accepted,
-    as many Linux systems give each user a group of their own. Windows is not checked (its
-    folders are guarded by access lists, not modes).
+    as many Linux systems give each user a group of their own. above=False skips the folders
+    above (already checked). Windows is not checked (its folders are guarded by access lists,
+    not modes).
     """
     if os.name == "nt":
         return path
     import stat
 
     me = os.geteuid()
-    current = os.path.realpath(path)
+    current = os.path.realpath(path) if above else os.fspath(path)
     itself = True
     while True:
         try:
@@ -129,7 +130,7 @@ def private(path: Path, what: str) -> Path:
                 _refuse(path, what, f"other users can change the folder {current} that holds it")
         itself = False
         parent = os.path.dirname(current)
-        if parent == current:
+        if parent == current or not above:
             return path
         current = parent
 

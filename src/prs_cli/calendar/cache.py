@@ -2,7 +2,7 @@
 
 The file is data only: reading it can never run code, and it is rebuilt into the model's
 records (NamedTuples, model.py) field by field, as the annotations say. It holds a key beside
-the calendar (and a checksum of it); the key names every calendar file (path, size, modification time), a checksum
+the calendar (and a checksum of it); the key names every calendar file (path, file id, size, modification time), a checksum
 of this package's own source (so a change to the loader's checks or to the model is never
 bypassed by a warm cache) and the installed `holidays` package (the bank holidays come from
 it). A file whose key differs, or that does not read back into the model (truncated, damaged,
@@ -34,8 +34,8 @@ def key(files: list[Path]) -> list[str] | None:
     try:
         parts = [FORMAT, __version__, _code_checksum(), _holidays_stamp()]
         for path in files:
-            info = path.stat()
-            parts.append(f"{path.resolve()}:{info.st_size}:{info.st_mtime_ns}")
+            info = os.stat(path)
+            parts.append(f"{os.path.abspath(path)}:{info.st_dev}:{info.st_ino}:{info.st_size}:{info.st_mtime_ns}")
     except OSError:
         return None
     return parts
@@ -148,15 +148,18 @@ def _converter(kind):
 
 
 def _record(cls):
-    """The converter for one NamedTuple: its fields in order, each converted."""
-    fields = [_converter(kind) for kind in cls.__annotations__.values()]
-    count = len(fields)
+    """The converter for one NamedTuple: its fields in order, those JSON cannot hold converted."""
+    converted = [(index, change) for index, kind in enumerate(cls.__annotations__.values())
+                 if (change := _converter(kind)) is not None]
+    count = len(cls._fields)
     make = cls._make
 
     def convert(values):
         if type(values) is not list or len(values) != count:
             _wrong(cls)
-        return make([value if field is None else field(value) for field, value in zip(fields, values)])
+        for index, field in converted:
+            values[index] = field(values[index])
+        return make(values)
 
     return convert
 
