@@ -46,8 +46,8 @@ def read(wanted: list[str]) -> Calendar | None:
     target = paths.cache_dir() / FILE_NAME
     try:
         with open(target, "rb") as handle:
-            info = os.fstat(handle.fileno())
-            if info.st_uid != _me() or info.st_mode & 0o022:
+            info, me = os.fstat(handle.fileno()), _me()
+            if me is not None and (info.st_uid != me or info.st_mode & 0o022):
                 return None  # not written by this user's prs: rebuilt (and replaced) below
             header, _, body = handle.read().partition(b"\n")
         stored = json.loads(header)
@@ -75,8 +75,9 @@ def write(built_from: list[str], calendar: Calendar) -> None:
         pass  # no cache this time (read-only home, full disk): correct, only slower
 
 
-def _me() -> int:
-    return os.geteuid() if hasattr(os, "geteuid") else -1
+def _me() -> int | None:
+    """This user's id; None on Windows, where files have no POSIX owner (paths.private)."""
+    return None if os.name == "nt" else os.geteuid()
 
 
 def _code_checksum() -> str:
