@@ -135,21 +135,27 @@ def private(path: Path, what: str, *, above: bool = True) -> Path:
         current = parent
 
 
-def tighten(path: Path, what: str) -> str | None:
-    """Make an existing owner's file that others can read owner-only (0600); the warning to
-    show, or None when it already was."""
+def private_file(path: Path, what: str) -> Path:
+    """private(path), and a file other users can read made owner-only (0600), saying so once on
+    stderr: it may hold personal data."""
+    private(path, what)
     if os.name == "nt":
-        return None
+        return path
     import stat
 
     try:
-        mode = stat.S_IMODE(os.stat(path).st_mode)
-        if not mode & 0o077:
-            return None
+        info = os.stat(path)
+        mode = stat.S_IMODE(info.st_mode)
+        if not stat.S_ISREG(info.st_mode) or not mode & 0o077:
+            return path
         os.chmod(path, 0o600)
     except OSError:
-        return None  # opening it will say what is wrong
-    return f"Warning: {what} {path} was readable by other users (mode {mode:04o}); it is now yours alone (0600)."
+        return path  # opening it will say what is wrong
+    import sys
+
+    print(f"Warning: {what} {path} was readable by other users (mode {mode:04o}); it is now yours alone (0600).",
+          file=sys.stderr)
+    return path
 
 
 def _refuse(path: Path, what: str, why: str) -> None:

@@ -9,12 +9,12 @@ from __future__ import annotations
 
 import os
 import sqlite3
-import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
 from prs_cli.errors import StorageError
+from prs_cli.paths import private_file
 
 Migration = Callable[[sqlite3.Connection], None]
 
@@ -287,23 +287,14 @@ def busy_timeout() -> float:
 
 
 def connect(path: Path, *, create: bool = True) -> sqlite3.Connection:
-    """Open (creating owner-only if asked) and migrate the database at `path`.
-
-    A database another user could change is refused; one others could read is made owner-only,
-    with a warning (paths.private, paths.tighten)."""
-    from prs_cli.paths import private, tighten
-
-    private(path, "the database")
+    """Open (creating owner-only if asked) and migrate the database at `path`."""
+    private_file(path, "the database")  # refused if another user could change it
     if not path.exists():
         if not create:
             raise StorageError(f"no database at {path}; log a request first with 'prs request add'")
         _create_private(path)
     elif path.is_dir():
         raise StorageError(f"{path} is a folder, not a prs database")
-    else:
-        warning = tighten(path, "the database")
-        if warning:
-            print(warning, file=sys.stderr)
     try:
         conn = sqlite3.connect(path, timeout=busy_timeout(), isolation_level=None)
     except sqlite3.Error as exc:
