@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import time
-from dataclasses import replace
 from datetime import date, datetime
 
 import pytest
@@ -144,7 +143,7 @@ def test_valid_consent_gives_no_consent_item(calendar):
 
 
 def test_purged_consent_is_not_disposed_of_twice(calendar):
-    purged = [replace(CONSENTS[4], candidate=None, requests=(6,), purged_at=datetime(2026, 3, 2, 9, 0))]
+    purged = [CONSENTS[4]._replace(candidate=None, requests=(6,), purged_at=datetime(2026, 3, 2, 9, 0))]
     assert due_disposals(purged, REQUESTS, TODAY) == []
 
 
