@@ -153,14 +153,21 @@ def _v4_keys_by_the_rules(conn: sqlite3.Connection) -> None:
     write (service/agenda_keys.py), instead of by triggers: the triggers schema 3 made go, and
     `derived` records which version of the rules computed what is stored, so that a prs whose
     rules read a request differently rebuilds it before trusting it."""
-    for trigger in (
-        "agenda_request_added", "agenda_request_changed", "agenda_request_gone",
-        "agenda_consent_added", "agenda_consent_changed", "agenda_consent_gone",
-        "agenda_tie_added", "agenda_tie_gone",
-        "agenda_tally_dates_key", "agenda_tally_consent_key", "agenda_tally_forget",
+    for statement in (
+        "DROP TRIGGER IF EXISTS agenda_request_added",
+        "DROP TRIGGER IF EXISTS agenda_request_changed",
+        "DROP TRIGGER IF EXISTS agenda_request_gone",
+        "DROP TRIGGER IF EXISTS agenda_consent_added",
+        "DROP TRIGGER IF EXISTS agenda_consent_changed",
+        "DROP TRIGGER IF EXISTS agenda_consent_gone",
+        "DROP TRIGGER IF EXISTS agenda_tie_added",
+        "DROP TRIGGER IF EXISTS agenda_tie_gone",
+        "DROP TRIGGER IF EXISTS agenda_tally_dates_key",
+        "DROP TRIGGER IF EXISTS agenda_tally_consent_key",
+        "DROP TRIGGER IF EXISTS agenda_tally_forget",
+        "CREATE TABLE derived (name TEXT PRIMARY KEY, rules_version INTEGER NOT NULL)",
     ):
-        conn.execute(f"DROP TRIGGER IF EXISTS {trigger}")
-    conn.execute("CREATE TABLE derived (name TEXT PRIMARY KEY, rules_version INTEGER NOT NULL)")
+        conn.execute(statement)
     # Python, not SQL: the keys are the rules' to compute (the same function every write calls).
     from prs_cli.service.agenda_keys import rebuild
 
