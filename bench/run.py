@@ -45,6 +45,7 @@ def build_database(home: Path, size: int, seed: int = 2026) -> None:
     (half tied to their request with --request, the rest one per candidate and series)."""
     from prs_cli.calendar.load import load_calendar
     from prs_cli.rules.deadlines import availability
+    from prs_cli.service.agenda_keys import rebuild
     from prs_cli.store.db import connect, transaction
 
     calendar = load_calendar(None, use_cache=False)
@@ -101,6 +102,7 @@ def build_database(home: Path, size: int, seed: int = 2026) -> None:
             consents,
         )
         conn.executemany("INSERT INTO consent_requests (consent_id, request_id) VALUES (?,?)", links)
+        rebuild(conn)  # rows written directly, not by the commands: the agenda keys counted afresh
     conn.close()
 
 
