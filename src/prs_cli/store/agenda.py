@@ -257,8 +257,19 @@ def write_keys(conn: sqlite3.Connection, keys: dict[int, tuple[tuple | None, tup
     """Store each request's (dates key, consent key) and move it in the tally; `gone`: ids no
     longer in the log, taken out of whatever tally rows still count them. Call inside the
     write's transaction (the caller holds it)."""
-    texts = {i: (key_text(dates), key_text(consent)) for i, (dates, consent) in keys.items()}
-    fields = {key_text(k): k for pair in keys.values() for k in pair if k is not None}
+    text_of: dict[tuple, str] = {}  # many requests share a key: each is written out once
+    fields: dict[str, tuple] = {}
+
+    def text(key: tuple | None) -> str | None:
+        if key is None:
+            return None
+        found = text_of.get(key)
+        if found is None:
+            found = text_of[key] = key_text(key)
+            fields[found] = key
+        return found
+
+    texts = {i: (text(dates), text(consent)) for i, (dates, consent) in keys.items()}
     removed: dict[str, set[int]] = {}
     added: dict[str, set[int]] = {}
     changed = []
@@ -286,21 +297,27 @@ def write_keys(conn: sqlite3.Connection, keys: dict[int, tuple[tuple | None, tup
                 if still:
                     removed.setdefault(key, set()).update(still)
         conn.executemany("UPDATE requests SET dates_key = ?, consent_key = ? WHERE id = ?", changed)
-        for key in removed.keys() | added.keys():
-            row = conn.execute("SELECT ids FROM agenda_tally WHERE key = ?", [key]).fetchone()
-            ids = set(map(int, row[0].split(","))) if row else set()
+        moved = sorted(removed.keys() | added.keys())
+        counted = dict(conn.execute(
+            "SELECT key, ids FROM agenda_tally WHERE key IN (SELECT value FROM json_each(?))", [json.dumps(moved)]))
+        deletes, updates, inserts = [], [], []
+        for key in moved:
+            ids = set(map(int, counted[key].split(","))) if key in counted else set()
             ids = (ids - removed.get(key, set())) | added.get(key, set())
+            listed = ",".join(map(str, sorted(ids)))
             if not ids:
-                conn.execute("DELETE FROM agenda_tally WHERE key = ?", [key])
-            elif row:
-                conn.execute("UPDATE agenda_tally SET requests = ?, first_id = ?, ids = ? WHERE key = ?",
-                             [len(ids), min(ids), ",".join(map(str, sorted(ids))), key])
+                deletes.append((key,))
+            elif key in counted:
+                updates.append((len(ids), min(ids), listed, key))
             else:
-                conn.execute(
-                    f"INSERT INTO agenda_tally (requests, first_id, {', '.join(TALLY_FIELDS)}, key, ids) "
-                    f"VALUES (?, ?, {', '.join('?' for _ in TALLY_FIELDS)}, ?, ?)",
-                    [len(ids), min(ids), *_tally_row(fields[key]), key, ",".join(map(str, sorted(ids)))],
-                )
+                inserts.append((len(ids), min(ids), *_tally_row(fields[key]), key, listed))
+        conn.executemany("DELETE FROM agenda_tally WHERE key = ?", deletes)
+        conn.executemany("UPDATE agenda_tally SET requests = ?, first_id = ?, ids = ? WHERE key = ?", updates)
+        conn.executemany(
+            f"INSERT INTO agenda_tally (requests, first_id, {', '.join(TALLY_FIELDS)}, key, ids) "
+            f"VALUES (?, ?, {', '.join('?' for _ in TALLY_FIELDS)}, ?, ?)",
+            inserts,
+        )
     except sqlite3.Error as exc:
         raise storage_error(exc) from None
 
