@@ -389,3 +389,40 @@ def test_the_appeal_window_read_from_the_tally_at_its_edges(calendar, tmp_path, 
     groups, disposals = load_agenda(calendar, path, today, 14)
     items = rules.agenda(calendar, groups, today, days=14, lead_days=2, disposals=disposals)
     assert [i.kind for i in items if i.kind == "appeal_window"] == (["appeal_window"] if shown else [])
+
+
+def test_every_write_command_keeps_the_tally_counted_afresh(cli, tmp_path):
+    # No trigger keeps the tally: each command that writes must refresh the keys of what it
+    # touched in its own transaction (service/agenda_keys.py). A season of them, checked after each.
+    from prs_cli import paths
+
+    a_level = ["--ab", "AQA", "-q", "gce-a-level", "--series", "june-2026"]
+    csv = tmp_path / "requests.csv"
+    csv.write_text("Candidate No,Candidate Name,Board,Level,Subject,Paper,Service,Series,Grade,Mark,Fee,Note\n"
+                   "1008,Hal Example,AQA,gce-a-level,History,7042/1,S2,june-2026,B,50,,\n"
+                   "1001,Ada Example,AQA,gce-a-level,History,7042/2,S2,june-2026,B,50,,\n", encoding="utf-8")
+    steps = [
+        ("2026-08-13", "request", "add", "--candidate", "1001", "--name", "Ada Example", *a_level, "--component", "7357/1",
+         "--service", "PS2"),
+        ("2026-08-13", "consent", "record", "--candidate", "1001", "--series", "june-2026", "--on", "2026-08-13T09:10",
+         "--method", "email", "--covers", "PS2,S2,APP1", "--acknowledged-outcomes"),
+        ("2026-08-14", "request", "import", str(csv)),
+        ("2026-08-14", "request", "submit", "1", "--received", "2026-08-14"),
+        ("2026-08-28", "request", "outcome", "1", "--on", "2026-08-28", "--grade-after", "A"),
+        ("2026-09-10", "request", "appeal", "1", "--on", "2026-09-10"),
+        ("2026-09-11", "request", "withdraw", "4", "--reason", "changed mind"),
+        ("2026-09-11", "request", "add", "--candidate", "1002", "--name", "Bo Example", *a_level, "--component", "7357/1",
+         "--service", "S2", "--late-reason", "AQA agreed"),
+        ("2026-09-11", "consent", "record", "--candidate", "1002", "--on", "2026-08-20", "--method", "form", "--covers", "S2",
+         "--acknowledged-outcomes", "--request", "5"),
+        ("2026-09-12", "request", "reject", "5", "--reason", "late"),
+        ("2026-09-12", "request", "withdraw", "3", "--reason", "duplicate"),
+        ("2027-04-01", "consent", "purge", "--yes"),
+    ]
+    for today, *args in steps:
+        result = cli(*args, env={"PRS_TODAY": today})
+        assert result.exit_code == 0, (args, result.stdout, result.stderr)
+        tally_is_counted_afresh(paths.database_path())
+    conn = connect(paths.database_path())
+    assert conn.execute("SELECT count(*) FROM consents WHERE purged_at IS NOT NULL").fetchone()[0] >= 1
+    conn.close()
