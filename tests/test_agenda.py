@@ -195,3 +195,18 @@ def test_fast_on_a_large_log(calendar):
     items = agenda(calendar, many, [])
     assert time.perf_counter() - started < 3
     assert sum(len(i.request_ids) for i in items if i.kind == "consent_missing") > 0
+
+
+def test_a_code_the_calendar_no_longer_has_gives_no_date_but_a_bug_is_not_hidden(calendar, monkeypatch):
+    # A log can name a series a --data-dir calendar does not have: no date for it, no crash.
+    gone = [req(1, "draft", "S2", series="june-2019"), req(2, "submitted", "S2", body="GONE", received_on=date(2026, 8, 21))]
+    assert [i.kind for i in agenda(calendar, gone, consents=()) if i.kind in ("internal_deadline", "chase_board")] == []
+    # A KeyError from inside a rule is a bug, never a missing date.
+    from prs_cli.rules import agenda as rules
+
+    def typo(*args, **kwargs):
+        return {}["no such key"]
+
+    monkeypatch.setattr(rules, "request_deadline", typo)
+    with pytest.raises(KeyError):
+        agenda(calendar, [req(1, "draft", "S2")], consents=())
