@@ -210,3 +210,22 @@ def test_a_code_the_calendar_no_longer_has_gives_no_date_but_a_bug_is_not_hidden
     monkeypatch.setattr(rules, "request_deadline", typo)
     with pytest.raises(KeyError):
         agenda(calendar, [req(1, "draft", "S2")], consents=())
+
+
+def test_agenda_keys_read_what_each_part_of_the_agenda_reads():
+    from prs_cli.rules.agenda import agenda_keys
+
+    review = req(8, "completed", "S2", candidate="1008", received_on=date(2026, 8, 21), outcome_on=date(2026, 8, 25))
+    appeal = req(9, "draft", "APP1", candidate="1008", follows_request=8)
+    tied = consent(6, "1008", ("S2", "APP1"), date(2026, 8, 21), requests=(8,))
+    parent = consent(7, "1008", ("S2",), date(2026, 8, 22))._replace(given_by="Mrs Example")
+    # PEA-APP25: the appeal window runs from the review's outcome until an appeal is logged
+    assert agenda_keys(review, None, False, ()).dates[9] == date(2026, 8, 25)
+    assert agenda_keys(review, None, True, ()).dates is None
+    # seed:000: the JCQ form covers reviews and appeals, so consent tied to the review applies to
+    # its appeal; a consent tied elsewhere does not reach the candidate's other requests
+    keys = agenda_keys(appeal, date(2026, 8, 25), False, [parent, tied])
+    assert keys.dates[10] == keys.consent[10] == date(2026, 8, 25)  # a draft's deadline runs from the outcome
+    assert [terms[3] for terms in keys.consent[11]] == ["candidate", "other"]  # who gave it: only whether the candidate
+    assert agenda_keys(req(10, "draft", "S2", candidate="1008"), None, False, [tied]).consent[11] == ()
+    assert agenda_keys(req(7, "withdrawn", "S2"), None, False, [tied]) == (None, None)
