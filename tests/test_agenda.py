@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import time
-from dataclasses import replace
 from datetime import date, datetime
 
 import pytest
@@ -144,7 +143,7 @@ def test_valid_consent_gives_no_consent_item(calendar):
 
 
 def test_purged_consent_is_not_disposed_of_twice(calendar):
-    purged = [replace(CONSENTS[4], candidate=None, requests=(6,), purged_at=datetime(2026, 3, 2, 9, 0))]
+    purged = [CONSENTS[4]._replace(candidate=None, requests=(6,), purged_at=datetime(2026, 3, 2, 9, 0))]
     assert due_disposals(purged, REQUESTS, TODAY) == []
 
 
@@ -196,3 +195,37 @@ def test_fast_on_a_large_log(calendar):
     items = agenda(calendar, many, [])
     assert time.perf_counter() - started < 3
     assert sum(len(i.request_ids) for i in items if i.kind == "consent_missing") > 0
+
+
+def test_a_code_the_calendar_no_longer_has_gives_no_date_but_a_bug_is_not_hidden(calendar, monkeypatch):
+    # A log can name a series a --data-dir calendar does not have: no date for it, no crash.
+    gone = [req(1, "draft", "S2", series="june-2019"), req(2, "submitted", "S2", body="GONE", received_on=date(2026, 8, 21))]
+    assert [i.kind for i in agenda(calendar, gone, consents=()) if i.kind in ("internal_deadline", "chase_board")] == []
+    # A KeyError from inside a rule is a bug, never a missing date.
+    from prs_cli.rules import agenda as rules
+
+    def typo(*args, **kwargs):
+        return {}["no such key"]
+
+    monkeypatch.setattr(rules, "request_deadline", typo)
+    with pytest.raises(KeyError):
+        agenda(calendar, [req(1, "draft", "S2")], consents=())
+
+
+def test_agenda_keys_read_what_each_part_of_the_agenda_reads():
+    from prs_cli.rules.agenda import agenda_keys
+
+    review = req(8, "completed", "S2", candidate="1008", received_on=date(2026, 8, 21), outcome_on=date(2026, 8, 25))
+    appeal = req(9, "draft", "APP1", candidate="1008", follows_request=8)
+    tied = consent(6, "1008", ("S2", "APP1"), date(2026, 8, 21), requests=(8,))
+    parent = consent(7, "1008", ("S2",), date(2026, 8, 22))._replace(given_by="Mrs Example")
+    # PEA-APP25: the appeal window runs from the review's outcome until an appeal is logged
+    assert agenda_keys(review, None, False, ()).dates[9] == date(2026, 8, 25)
+    assert agenda_keys(review, None, True, ()).dates is None
+    # seed:000: the JCQ form covers reviews and appeals, so consent tied to the review applies to
+    # its appeal; a consent tied elsewhere does not reach the candidate's other requests
+    keys = agenda_keys(appeal, date(2026, 8, 25), False, [parent, tied])
+    assert keys.dates[10] == keys.consent[10] == date(2026, 8, 25)  # a draft's deadline runs from the outcome
+    assert [terms[3] for terms in keys.consent[11]] == ["candidate", "other"]  # who gave it: only whether the candidate
+    assert agenda_keys(req(10, "draft", "S2", candidate="1008"), None, False, [tied]).consent[11] == ()
+    assert agenda_keys(req(7, "withdrawn", "S2"), None, False, [tied]) == (None, None)

@@ -1,7 +1,8 @@
-"""The agenda read from the tally (store/db.py keeps it, store/agenda.py reads it) says exactly
-what the rules say from the records.
+"""The agenda read from the tally (service/agenda_keys.py keeps it, store/agenda.py reads it)
+says exactly what the rules say from the records.
 
-The tally is kept by triggers as requests and consents change: a shortcut. These properties
+The tally is kept by Python in each write's transaction as requests and consents change: a
+shortcut. These properties
 generate logs of every shape (tied, untied and purged consents, appeals, early, timed and
 parental consents, Cambridge English releases), change them in every way the commands can and
 some they cannot, and prove that the tally is what counting afresh gives and that `prs due`'s
@@ -24,6 +25,7 @@ from prs_cli.cli.due import load_agenda, load_records
 from prs_cli.render.agenda import record
 from prs_cli.rules import agenda as rules
 from prs_cli.rules.consent import consent_status, failing, kept_until
+from prs_cli.service import agenda_keys
 from prs_cli.store import agenda as store
 from prs_cli.store import db
 from prs_cli.store.db import connect, transaction
@@ -95,7 +97,9 @@ changes = st.lists(
 
 
 def change(path: Path, steps: list[tuple]) -> None:
-    """Each step its own statement(s), in its own transaction, as separate commands would."""
+    """Each step its own statement(s), in its own transaction, as separate commands would, each
+    refreshing the agenda keys of the requests it can affect, found before and after it as a
+    write that moves relations must (service/agenda_keys.py)."""
     conn = connect(path)
     for kind, n, value in steps:
         day = value.isoformat() if isinstance(value, date) else value
@@ -119,28 +123,51 @@ def change(path: Path, steps: list[tuple]) -> None:
         }[kind]
         try:
             with transaction(conn):
+                touched = _near(conn, kind, n, value)
                 for sql, args in statements:
                     conn.execute(sql, args)
+                agenda_keys.refresh(conn, touched | _near(conn, kind, n, value))
         except sqlite3.IntegrityError:  # a change the schema refuses (a second open duplicate): none of it landed
             pass
     conn.close()
 
 
+def _near(conn, kind: str, n: int, value) -> set[int]:
+    """The requests a step can affect (agenda_keys.near): a request's own relations, or a
+    consent's; deleting a request also unties the consents tied to it."""
+    if kind in ("tie", "untie", "purge", "delete_consent"):
+        return agenda_keys.near(conn, consents=[n])
+    tied = [c for (c,) in conn.execute("SELECT consent_id FROM consent_requests WHERE request_id = ?", (n,))]
+    return agenda_keys.near(conn, requests=[n], consents=tied if kind == "delete_request" else ())
+
+
+def keys_from_records(path: Path) -> dict[int, tuple]:
+    """Each request's (dates key, consent key) as stored, computed afresh from every record:
+    rules.agenda.agenda_keys given the whole log (every consent; the rule picks those that apply)."""
+    every_request, every_consent = load_records(path)
+    outcome_of = {r.id: r.outcome_on for r in every_request}
+    appealed = {r.follows_request for r in every_request if r.stands}
+    return {
+        r.id: tuple(map(store.key_text, rules.agenda_keys(r, outcome_of.get(r.follows_request), r.id in appealed, every_consent)))
+        for r in every_request
+    }
+
+
 def tally_is_counted_afresh(path: Path) -> None:
-    """Every request's keys are what the key expressions give now, and the tally counts them."""
+    """Every request's keys are what the rules give from the records now, and the tally counts them."""
+    expected = keys_from_records(path)
     conn = connect(path)
     try:
         fresh: dict[str, set[int]] = {}
-        for request_id, dates, consent, dates_now, consent_now in conn.execute(
-            f"SELECT id, dates_key, consent_key, {db.DATES_KEY}, {db.CONSENT_KEY} FROM requests"
-        ):
-            assert (dates, consent) == (dates_now, consent_now), request_id
+        for request_id, dates, consent in conn.execute("SELECT id, dates_key, consent_key FROM requests"):
+            assert (dates, consent) == expected[request_id], request_id
             for key in filter(None, (dates, consent)):
                 fresh.setdefault(key, set()).add(request_id)
         tally = {}
-        for key, part, status, count, ids in conn.execute("SELECT key, part, status, requests, ids FROM agenda_tally"):
+        for key, part, status, count, first, ids in conn.execute("SELECT key, part, status, requests, first_id, ids FROM agenda_tally"):
             listed = [int(i) for i in ids.split(",")]
             assert count == len(listed) == len(set(listed)), key
+            assert first == min(listed), key
             assert [part, status] == json.loads(key)[:2]
             tally[key] = set(listed)
         assert tally == fresh
@@ -171,6 +198,7 @@ def build(path: Path, reqs: list[dict], cons: list[dict]) -> None:
     conn = connect(path)
     with transaction(conn):
         _write(conn, reqs, cons)
+        agenda_keys.refresh(conn, range(1, len(reqs) + 1))  # as an import does
     conn.close()
 
 
@@ -302,6 +330,42 @@ def test_each_change_moves_the_tally(reqs, cons, steps, tmp_path):
     assert _tally(path) != before  # the change moved something
 
 
+@pytest.mark.parametrize("damage", [
+    "DELETE FROM agenda_tally WHERE rowid = (SELECT min(rowid) FROM agenda_tally)",  # a row lost
+    "UPDATE agenda_tally SET requests = requests + 1, ids = ids || ',99'",  # counts drifted
+    "UPDATE requests SET dates_key = NULL, consent_key = '[]' WHERE id = 1",  # a request's keys lost
+    "INSERT INTO agenda_tally (requests, first_id, part, status, key, ids) VALUES (1, 7, 'dates', 'draft', 'stray', '7')",
+])
+def test_a_new_rules_version_rebuilds_whatever_the_tally_held(calendar, tmp_path, damage):
+    # Derived data has a rebuild path: when the stored rules' version is not this prs's, the
+    # keys and tally are counted afresh before the agenda is read (here, before `prs due`).
+    path = tmp_path / "prs.sqlite3"
+    build(path, [REVIEW, APPEAL, BASE, {**BASE, "candidate": "1002", "status": "submitted", "received": date(2026, 8, 25)}],
+          [GIVEN, {**GIVEN, "tied": [3]}])
+    conn = connect(path)
+    conn.execute(damage)
+    conn.execute("UPDATE derived SET rules_version = rules_version - 1")
+    conn.close()
+    load_agenda(calendar, path, date(2026, 9, 2), 14)
+    tally_is_counted_afresh(path)
+    conn = connect(path)
+    assert store.rules_version(conn, agenda_keys.DERIVED) == rules.AGENDA_RULES_VERSION
+    conn.close()
+
+
+def test_rebuild_counts_afresh_and_a_current_tally_is_left_alone(tmp_path):
+    path = tmp_path / "prs.sqlite3"
+    build(path, [REVIEW, APPEAL, BASE], [GIVEN])
+    conn = connect(path)
+    conn.execute("UPDATE agenda_tally SET ids = '1,2,3', requests = 3")
+    agenda_keys.ensure_current(conn)  # the version matches: nothing read but the version
+    assert {ids for (ids,) in conn.execute("SELECT ids FROM agenda_tally")} == {"1,2,3"}
+    with transaction(conn):
+        agenda_keys.rebuild(conn)
+    conn.close()
+    tally_is_counted_afresh(path)
+
+
 def _tally(path: Path) -> dict:
     conn = connect(path)
     try:
@@ -325,3 +389,40 @@ def test_the_appeal_window_read_from_the_tally_at_its_edges(calendar, tmp_path, 
     groups, disposals = load_agenda(calendar, path, today, 14)
     items = rules.agenda(calendar, groups, today, days=14, lead_days=2, disposals=disposals)
     assert [i.kind for i in items if i.kind == "appeal_window"] == (["appeal_window"] if shown else [])
+
+
+def test_every_write_command_keeps_the_tally_counted_afresh(cli, tmp_path):
+    # No trigger keeps the tally: each command that writes must refresh the keys of what it
+    # touched in its own transaction (service/agenda_keys.py). A season of them, checked after each.
+    from prs_cli import paths
+
+    a_level = ["--ab", "AQA", "-q", "gce-a-level", "--series", "june-2026"]
+    csv = tmp_path / "requests.csv"
+    csv.write_text("Candidate No,Candidate Name,Board,Level,Subject,Paper,Service,Series,Grade,Mark,Fee,Note\n"
+                   "1008,Hal Example,AQA,gce-a-level,History,7042/1,S2,june-2026,B,50,,\n"
+                   "1001,Ada Example,AQA,gce-a-level,History,7042/2,S2,june-2026,B,50,,\n", encoding="utf-8")
+    steps = [
+        ("2026-08-13", "request", "add", "--candidate", "1001", "--name", "Ada Example", *a_level, "--component", "7357/1",
+         "--service", "PS2"),
+        ("2026-08-13", "consent", "record", "--candidate", "1001", "--series", "june-2026", "--on", "2026-08-13T09:10",
+         "--method", "email", "--covers", "PS2,S2,APP1", "--acknowledged-outcomes"),
+        ("2026-08-14", "request", "import", str(csv)),
+        ("2026-08-14", "request", "submit", "1", "--received", "2026-08-14"),
+        ("2026-08-28", "request", "outcome", "1", "--on", "2026-08-28", "--grade-after", "A"),
+        ("2026-09-10", "request", "appeal", "1", "--on", "2026-09-10"),
+        ("2026-09-11", "request", "withdraw", "4", "--reason", "changed mind"),
+        ("2026-09-11", "request", "add", "--candidate", "1002", "--name", "Bo Example", *a_level, "--component", "7357/1",
+         "--service", "S2", "--late-reason", "AQA agreed"),
+        ("2026-09-11", "consent", "record", "--candidate", "1002", "--on", "2026-08-20", "--method", "form", "--covers", "S2",
+         "--acknowledged-outcomes", "--request", "5"),
+        ("2026-09-12", "request", "reject", "5", "--reason", "late"),
+        ("2026-09-12", "request", "withdraw", "3", "--reason", "duplicate"),
+        ("2027-04-01", "consent", "purge", "--yes"),
+    ]
+    for today, *args in steps:
+        result = cli(*args, env={"PRS_TODAY": today})
+        assert result.exit_code == 0, (args, result.stdout, result.stderr)
+        tally_is_counted_afresh(paths.database_path())
+    conn = connect(paths.database_path())
+    assert conn.execute("SELECT count(*) FROM consents WHERE purged_at IS NOT NULL").fetchone()[0] >= 1
+    conn.close()

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
 from datetime import date, datetime, time
 
 import pytest
@@ -44,7 +43,7 @@ def consent(**changes) -> ConsentRecord:
         acknowledged_outcomes=True,
         classroom_use=False,
     )
-    return replace(base, **changes)
+    return base._replace(**changes)
 
 
 # --- valid_from and timing -----------------------------------------------------------------
@@ -107,7 +106,7 @@ def test_restricted_release_day_afternoon_is_too_early(calendar):
 
 def test_gcse_uses_its_own_results_day(calendar):
     # seed:000: GCSE results day Thu 20 Aug 2026
-    gcse = replace(A_LEVEL_S2, qualification="gcse")
+    gcse = A_LEVEL_S2._replace(qualification="gcse")
     assert consent_status(calendar, gcse, [consent(given_on=date(2026, 8, 19))]).status == "before_results"
     assert consent_status(calendar, gcse, [consent(given_on=date(2026, 8, 20))]).status == "ok"
 
@@ -144,7 +143,7 @@ series:
 def test_btec_embargo_consent_is_before_results(tmp_path):
     # seed:003: BTEC L3 Nationals released to centres 9 Aug 2023, to learners 17 Aug 2023
     cal = _btec_calendar(tmp_path)
-    btec = replace(A_LEVEL_S2, series="june-2023", awarding_body="PEARSON", qualification="l3-vtq")
+    btec = A_LEVEL_S2._replace(series="june-2023", awarding_body="PEARSON", qualification="l3-vtq")
     start = valid_from(cal, "june-2023", "l3-vtq", "PEARSON")
     assert start.moment == datetime(2023, 8, 17, 8, 0)
     assert start.source == "seed:003"
@@ -185,21 +184,20 @@ series:
 
 def test_cambridge_english_valid_from_results_released(calendar):
     # seed:004: Cambridge English results go online per candidate; consent from that day
-    ce = replace(
-        A_LEVEL_S2, series=None, awarding_body="CAMBRIDGE", qualification="cambridge-english", service="CE1",
-        results_released=date(2026, 7, 1),
+    ce = A_LEVEL_S2._replace(
+        series=None, awarding_body="CAMBRIDGE", qualification="cambridge-english", service="CE1", results_released=date(2026, 7, 1)
     )
     given = consent(series=None, covers=("CE1",), given_on=date(2026, 6, 30), requests=(12,))
     assert consent_status(calendar, ce, [given]).status == "before_results"
-    assert consent_status(calendar, ce, [replace(given, given_on=date(2026, 7, 1), given_at=datetime(2026, 7, 1, 7, 0))]).status == "ok"
-    unknown = consent_status(calendar, replace(ce, results_released=None), [given])
+    assert consent_status(calendar, ce, [given._replace(given_on=date(2026, 7, 1), given_at=datetime(2026, 7, 1, 7, 0))]).status == "ok"
+    unknown = consent_status(calendar, ce._replace(results_released=None), [given])
     assert unknown.status == "before_results"
     assert "is not recorded" in unknown.message
 
 
 def test_unpublished_results_day_cannot_be_shown_valid(calendar):
     # seed:000: November 2026 results day (January 2027) not yet published
-    resit = replace(A_LEVEL_S2, series="november-2026", qualification="gcse")
+    resit = A_LEVEL_S2._replace(series="november-2026", qualification="gcse")
     finding = consent_status(calendar, resit, [consent(series="november-2026", given_on=date(2027, 1, 20))])
     assert finding.status == "before_results"
     assert finding.valid_from is None
@@ -255,7 +253,7 @@ def test_outcomes_not_acknowledged(calendar):
 )
 def test_scripts_need_the_classroom_and_anonymity_choice(calendar, classroom_use, anonymise, expected):
     # seed:000: ATS consent records whether the script may be used in class, named or anonymised
-    ats = replace(A_LEVEL_S2, service="ATS-P")
+    ats = A_LEVEL_S2._replace(service="ATS-P")
     given = consent(classroom_use=classroom_use, anonymise=anonymise)
     assert consent_status(calendar, ats, [given]).status == expected
 
@@ -267,7 +265,7 @@ def test_the_anonymity_choice_is_not_asked_for_reviews(calendar):
 
 def test_service_3_needs_no_consent(calendar):
     # seed:000; AQA-MOD: no consent needed for Service 3
-    s3 = replace(A_LEVEL_S2, service="S3", candidate=None, name=None)
+    s3 = A_LEVEL_S2._replace(service="S3", candidate=None, name=None)
     finding = consent_status(calendar, s3, [])
     assert finding.status == "not_needed"
     assert finding.ok
@@ -316,7 +314,7 @@ def test_the_most_relevant_problem_is_reported(calendar):
 
 def test_outcome_on_10_sep_keeps_consent_until_10_mar(calendar):
     # seed:000; OCR-ROM: keep consent at least six months after the outcome
-    done = replace(A_LEVEL_S2, status="completed", outcome_on=date(2026, 9, 10))
+    done = A_LEVEL_S2._replace(status="completed", outcome_on=date(2026, 9, 10))
     kept = retention(consent(), [done])
     assert kept.covered == (12,)
     assert kept.keep_until.date == date(2027, 3, 10)
@@ -327,8 +325,8 @@ def test_outcome_on_10_sep_keeps_consent_until_10_mar(calendar):
 
 def test_an_appeal_that_follows_extends_retention(calendar):
     # seed:000: six months after the outcome of the review or any later appeal
-    review = replace(A_LEVEL_S2, status="completed", outcome_on=date(2026, 9, 10))
-    appeal = replace(A_LEVEL_S2, id=20, service="APP1", status="completed", follows_request=12, outcome_on=date(2026, 11, 2))
+    review = A_LEVEL_S2._replace(status="completed", outcome_on=date(2026, 9, 10))
+    appeal = A_LEVEL_S2._replace(id=20, service="APP1", status="completed", follows_request=12, outcome_on=date(2026, 11, 2))
     kept = retention(consent(), [review, appeal])
     assert kept.covered == (12, 20)
     assert kept.keep_until.date == date(2027, 5, 2)
@@ -336,8 +334,8 @@ def test_an_appeal_that_follows_extends_retention(calendar):
 
 def test_nothing_is_due_while_a_covered_request_is_open(calendar):
     # issue 4: nothing is purged while a request it covers is still open
-    review = replace(A_LEVEL_S2, status="completed", outcome_on=date(2026, 9, 10))
-    appeal = replace(A_LEVEL_S2, id=20, service="APP1", status="submitted", follows_request=12)
+    review = A_LEVEL_S2._replace(status="completed", outcome_on=date(2026, 9, 10))
+    appeal = A_LEVEL_S2._replace(id=20, service="APP1", status="submitted", follows_request=12)
     kept = retention(consent(), [review, appeal])
     assert kept.open_requests == (20,)
     assert kept.keep_until is None
@@ -346,7 +344,7 @@ def test_nothing_is_due_while_a_covered_request_is_open(calendar):
 
 def test_with_no_outcome_retention_counts_from_the_consent():
     # seed:000: keep ATS consent for at least six months (no outcome to count from)
-    withdrawn = replace(A_LEVEL_S2, status="withdrawn")
+    withdrawn = A_LEVEL_S2._replace(status="withdrawn")
     kept = retention(consent(given_on=date(2026, 8, 14)), [withdrawn])
     assert kept.keep_until.date == date(2027, 2, 14)
     assert "counted from the consent" in kept.keep_until.rule
@@ -354,8 +352,8 @@ def test_with_no_outcome_retention_counts_from_the_consent():
 
 def test_covered_requests_leave_out_other_services_and_candidates():
     # issue 4: an untied consent covers the candidate's matching requests (its services) only
-    other_service = replace(A_LEVEL_S2, id=13, service="PS2")
-    other_candidate = replace(A_LEVEL_S2, id=14, candidate="0043")
+    other_service = A_LEVEL_S2._replace(id=13, service="PS2")
+    other_candidate = A_LEVEL_S2._replace(id=14, candidate="0043")
     found = covered_requests(consent(covers=("S2",)), [A_LEVEL_S2, other_service, other_candidate])
     assert [r.id for r in found] == [12]
 

@@ -30,7 +30,7 @@ def prepare(calendar, today="2026-08-21", **changes):
 
 
 def stored(record: RequestRecord, id: int = 1, **changes) -> RequestRecord:
-    return replace(record, id=id, **changes)
+    return record._replace(id=id, **changes)
 
 
 # --- refusals -------------------------------------------------------------------------------
@@ -211,7 +211,7 @@ def test_stage_2_needs_a_completed_stage_1(calendar):
     stage1 = stored(intake.prepare_request(calendar, ce(results_released=D("2026-05-01")), today=D("2026-05-10")).record, 5)
     with pytest.raises(Refused, match=r"request 5 has no outcome yet \(draft\)"):
         intake.prepare_request(calendar, RequestInput(service="CE2"), today=D("2026-05-20"), prior=stage1)
-    done = replace(stage1, status="completed", outcome_on=D("2026-05-18"), outcome="unchanged")
+    done = stage1._replace(status="completed", outcome_on=D("2026-05-18"), outcome="unchanged")
     stage2 = intake.prepare_request(calendar, RequestInput(service="CE2"), today=D("2026-05-20"), prior=done).record
     assert (stage2.service, stage2.follows_request, stage2.candidate, stage2.component) == ("CE2", 5, "0042", "writing")
     assert stage2.results_released == D("2026-05-01")
@@ -379,7 +379,7 @@ def test_withdraw_and_reject(calendar):
     record = stored(prepare(calendar).record, 4)
     assert intake.close(record, status="withdrawn", reason="candidate changed mind").record.status == "withdrawn"
     assert intake.close(record, status="rejected", reason="board refused: late").record.closed_reason == "board refused: late"
-    completed = replace(record, status="completed")
+    completed = record._replace(status="completed")
     with pytest.raises(Refused) as caught:
         intake.close(completed, status="withdrawn", reason="x")
     assert caught.value.message == "request 4 is completed; only a draft or submitted request can be withdrawn"

@@ -1,18 +1,26 @@
-"""Plain records of what the officer logged: what the store returns and the rules read."""
+"""Plain records of what the officer logged: what the store returns and the rules read, and
+the words of a request's lifecycle (every other module takes them from here).
+
+Every record is a NamedTuple, like the rules' results and the calendar's model: immutable,
+and cheap to make in the tens of thousands (a frozen dataclass sets each field through
+object.__setattr__, which made reading a long log take seconds). Change one with `_replace`.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Literal, NamedTuple
 
 RequestStatus = Literal["draft", "submitted", "completed", "withdrawn", "rejected"]
-OPEN_STATUSES = ("draft", "submitted")
+STATUSES: tuple[RequestStatus, ...] = ("draft", "submitted", "completed", "withdrawn", "rejected")
+OPEN_STATUSES: tuple[RequestStatus, ...] = ("draft", "submitted")  # work still to do
+CLOSED_STATUSES: tuple[RequestStatus, ...] = ("withdrawn", "rejected")  # no longer stands (nor counts as a duplicate)
+STANDING_STATUSES: tuple[RequestStatus, ...] = tuple(s for s in STATUSES if s not in CLOSED_STATUSES)
 Outcome = Literal["up", "down", "unchanged"]
+CANDIDATE = "candidate"  # who gave consent, when it was the candidate (the only valid consent)
 
 
-@dataclass(frozen=True)
-class RequestRecord:
+class RequestRecord(NamedTuple):
     id: int
     status: RequestStatus
     series: str | None  # None: outside any JCQ series (Cambridge English)
@@ -49,9 +57,13 @@ class RequestRecord:
     def is_open(self) -> bool:
         return self.status in OPEN_STATUSES
 
+    @property
+    def stands(self) -> bool:
+        """Not withdrawn or rejected."""
+        return self.status not in CLOSED_STATUSES
 
-@dataclass(frozen=True)
-class ConsentRecord:
+
+class ConsentRecord(NamedTuple):
     id: int
     candidate: str | None  # None once purged
     series: str | None
@@ -68,6 +80,11 @@ class ConsentRecord:
     recorded_at: datetime | None = None
     recorded_by: str | None = None
     purged_at: datetime | None = None
+
+    @property
+    def from_candidate(self) -> bool:
+        """Given by the candidate (however it was typed); a purge keeps only this of who gave it."""
+        return self.given_by.strip().casefold() == CANDIDATE
 
 
 class RequestGroup(NamedTuple):  # a tuple: thousands are made on every `prs due`

@@ -63,28 +63,33 @@ def record(
         series_id = Requests(conn).get(ids[0]).series
     else:
         series_id = default_series(cal, common.today(today))
-    stored = store.record(
-        conn,
-        candidate=number,
-        series=series_id,
-        given_on=given_on,
-        given_at=given_at,
-        method=how,
-        given_by=who,
-        covers=services,
-        acknowledged_outcomes=acknowledged_outcomes,
-        classroom_use=classroom_use,
-        anonymise=anonymise,
-        requests=ids,
-        note=(note or "").strip() or None,
-        by=common.who(by),
-    )
+    from prs_cli.service import agenda_keys
+    from prs_cli.store.db import transaction
+
+    with transaction(conn):
+        stored = store.record(
+            conn,
+            candidate=number,
+            series=series_id,
+            given_on=given_on,
+            given_at=given_at,
+            method=how,
+            given_by=who,
+            covers=services,
+            acknowledged_outcomes=acknowledged_outcomes,
+            classroom_use=classroom_use,
+            anonymise=anonymise,
+            requests=ids,
+            note=(note or "").strip() or None,
+            by=common.who(by),
+        )
+        agenda_keys.refresh(conn, agenda_keys.near(conn, consents=[stored.id]))
     rows = _check_rows(cal, conn, using=stored)
     if json:
         common.print_json({**_consent_json(stored), "checks": rows})
         return
     typer.echo(f"Recorded consent {stored.id} ({', '.join(services)}, {series_id or 'no series'}).")
-    if who.casefold() != "candidate":
+    if not stored.from_candidate:
         common.note("Kept, but consent given by anyone other than the candidate is never valid consent.")
     for row in rows:
         common.note(f"request {row['request_id']} ({row['service']}): {row['status']}: {row['message']}")
@@ -130,8 +135,10 @@ def check(
         ids = None
     else:  # only the failing, found from the tally: a long log of good consent costs nothing
         from prs_cli.rules.consent import failing
+        from prs_cli.service.agenda_keys import ensure_current
         from prs_cli.store.agenda import consent_groups, ids_of
 
+        ensure_current(conn)
         bad, needing = failing(cal, consent_groups(conn))
         found = ids_of(conn, bad)
         ids = found[-limit:]
@@ -220,9 +227,15 @@ def purge(
     else:
         chosen = [item for item in retentions.values() if item[1].due(day)]
     if yes:
+        from prs_cli.service import agenda_keys
+        from prs_cli.store.db import transaction
+
         statuses = _statuses_by_consent(cal, conn)
         for consent, kept in chosen:
-            store.purge(conn, consent.id, covered=kept.covered, details=_purge_details(consent, kept, statuses.get(consent.id, {})), by=common.who(by))
+            with transaction(conn):  # a purge unties the consent from its candidate: the requests near it before too
+                before = agenda_keys.near(conn, consents=[consent.id])
+                store.purge(conn, consent.id, covered=kept.covered, details=_purge_details(consent, kept, statuses.get(consent.id, {})), by=common.who(by))
+                agenda_keys.refresh(conn, before | agenda_keys.near(conn, consents=[consent.id]))
     if json:
         common.print_json({"dry_run": not yes, "consents": [{**_retention_json(c, r), "purged": yes} for c, r in chosen]})
         return
@@ -320,7 +333,7 @@ def _iter_check_rows(cal, conn, *, ids: list[int] | None = None, using=None):
     requests = (repo.get(i) for i in ids) if ids is not None else repo.iter()
     wanted = (
         request for request in requests
-        if (ids is not None or (request.status not in ("withdrawn", "rejected") and cal.services[request.service].needs_consent))
+        if (ids is not None or (request.stands and cal.services[request.service].needs_consent))
         and (using is None or applies_to(using, request))
     )
     while batch := list(islice(wanted, CHECK_BATCH)):

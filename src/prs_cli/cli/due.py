@@ -74,11 +74,13 @@ def load_agenda(cal, path, day, days, *, every_id: bool = False):
 
     from prs_cli.rules import agenda as rules
     from prs_cli.rules.consent import kept_until
+    from prs_cli.service.agenda_keys import ensure_current
     from prs_cli.store import agenda as store
     from prs_cli.store.db import connect
 
     conn = connect(path, create=False)
     try:
+        ensure_current(conn)
         outcomes = rules.appeal_outcomes(cal, day, day + timedelta(days=days))
         groups = store.request_groups(conn, outcomes=outcomes, reviews=rules.appealed_services(cal), every_id=every_id)
         disposals = [kept for batch in store.disposal_cases(conn, kept_until(day)) for kept in rules.due_disposals(*batch, day)]

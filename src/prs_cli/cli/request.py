@@ -15,7 +15,6 @@ from prs_cli.cli import common
 
 app = common.group("The request log: add, submit, record outcomes, list and import.")
 
-STATUSES = ("draft", "submitted", "completed", "withdrawn", "rejected")
 PROGRESS_MIN_ROWS = 200
 
 RequestId = Annotated[int, typer.Argument(help="The request's id (prs request list shows them).", metavar="ID")]
@@ -30,6 +29,19 @@ def open_requests(db: Path | None, *, create: bool = True):
     from prs_cli.store.requests import Requests
 
     return Requests(common.open_db(db, create=create), paths.database_path(db))
+
+
+def kept(repo, write):
+    """`write()` and the agenda keys of every request it can affect, in one transaction
+    (service/agenda_keys.py); returns what `write` returns (a record or a list of them)."""
+    from prs_cli.service import agenda_keys
+    from prs_cli.store.db import transaction
+
+    with transaction(repo.conn, repo.path):
+        stored = write()
+        ids = [r.id for r in (stored if isinstance(stored, list) else [stored])]
+        agenda_keys.refresh(repo.conn, agenda_keys.near(repo.conn, requests=ids))
+    return stored
 
 
 def dates_for(cal, repo, record, priors: dict | None = None):
@@ -81,7 +93,7 @@ def _print_record(cal, repo, record, day) -> None:
 
 def _log_new(cal, repo, prepared, record, who, day, json: bool) -> None:
     """Store a checked new request, tell the officer what they should know, print its id."""
-    stored = repo.add(record, by=who)
+    stored = kept(repo, lambda: repo.add(record, by=who))
     _warn(prepared.warnings)
     if prepared.fee_note:
         common.note(prepared.fee_note)
@@ -171,7 +183,7 @@ def submit(
     from prs_cli.cli.consent import require_consent
 
     require_consent(cal, repo.conn, record)  # issue 4: no submission without valid consent
-    stored = repo.submit(change.record, by=who, previous_status=record.status)
+    stored = kept(repo, lambda: repo.submit(change.record, by=who, previous_status=record.status))
     _warn(change.warnings)
     if json:
         _print_record(cal, repo, stored, day)
@@ -206,7 +218,7 @@ def outcome(
     repo = open_requests(db, create=False)
     record = repo.get(request_id)
     result = intake.record_outcome(cal, record, on=on_day, today=day, mark_after=mark_after, grade_after=grade_after)
-    stored = repo.outcome(result.record, by=common.who(by), direction=result.direction)
+    stored = kept(repo, lambda: repo.outcome(result.record, by=common.who(by), direction=result.direction))
     if json:
         _print_record(cal, repo, stored, day)
         return
@@ -295,7 +307,7 @@ def _close(request_id, status, reason, by, db, today, json, data_dir) -> None:
     repo = open_requests(db, create=False)
     record = repo.get(request_id)
     change = intake.close(record, status=status, reason=reason)
-    stored = repo.close(change.record, by=common.who(by), previous_status=record.status)
+    stored = kept(repo, lambda: repo.close(change.record, by=common.who(by), previous_status=record.status))
     if json:
         _print_record(common.calendar(data_dir), repo, stored, day)
     else:
@@ -323,6 +335,7 @@ def list_requests(
     """The last requests logged (50 unless --limit or --all), or those matching the filters,
     oldest first; --json prints an array."""
     from prs_cli import codes, paths
+    from prs_cli.records import STATUSES
     from prs_cli.render.requests import overdue_reason
     from prs_cli.rules import intake
     from prs_cli.store.requests import Filters
@@ -451,7 +464,7 @@ def import_requests(
             for problem in problems:
                 common.note(problem)
             raise InputError(f"{len(problems)} of {len(rows)} rows in {file} have problems; nothing was imported")
-        stored = repo.add_many(records, by=who, action="imported", progress=lambda n: advance(1))
+        stored = kept(repo, lambda: repo.add_many(records, by=who, action="imported", progress=lambda n: advance(1)))
     if json:
         common.print_json({"imported": len(stored), "ids": [r.id for r in stored]})
     else:

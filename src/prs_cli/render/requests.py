@@ -104,7 +104,7 @@ def requests_table(rows, today: date, *, out=None) -> int:
             outcome = record.outcome or ""
             if record.outcome_on:
                 outcome = f"{outcome} {_short(record.outcome_on)}".strip()
-            style = "bold red" if reason else ("dim" if record.status in ("withdrawn", "rejected") else "")
+            style = "bold red" if reason else ("dim" if not record.stands else "")
             yield style, (
                 str(record.id), record.status + (" (OVERDUE)" if reason else ""), record.series or "-",
                 record.candidate or "-", record.name or "", record.awarding_body, record.qualification,

@@ -15,11 +15,12 @@ from datetime import date, timedelta
 from typing import Literal, NamedTuple
 
 from prs_cli.calendar.model import Calendar
-from prs_cli.records import ConsentRecord, RequestGroup, RequestRecord
+from prs_cli.records import STANDING_STATUSES, ConsentRecord, RequestGroup, RequestRecord
 from prs_cli.rules.consent import (
     ConsentJudge,
     Retention,
     applies_to,
+    consent_from_terms,
     consent_terms,
     retentions,
 )
@@ -27,6 +28,8 @@ from prs_cli.rules.days import OutsideCalendar, when, working_day_on_or_before
 from prs_cli.rules.deadlines import (
     Answer,
     appeal_deadline,
+    appeal_service,
+    appealable,
     completion_due,
     request_deadline,
 )
@@ -34,7 +37,6 @@ from prs_cli.rules.deadlines import (
 Severity = Literal["overdue", "due", "upcoming"]
 SEVERITIES: tuple[Severity, ...] = ("overdue", "due", "upcoming")
 DUE_WITHIN = 2  # days: today and the next two are "due" (yellow), as the issue asks
-INTERNAL_SOURCE = "seed:000: set internal deadlines ahead of the awarding bodies' deadlines"
 # Ties on one date: the officer's own work before general calendar dates.
 KINDS = (
     "late_draft",
@@ -47,7 +49,6 @@ KINDS = (
     "consent_disposal",
 )
 _KIND_RANK = {kind: rank for rank, kind in enumerate(KINDS)}
-_CLOSED = ("withdrawn", "rejected")
 
 
 class AgendaItem(NamedTuple):
@@ -81,8 +82,9 @@ def internal_deadline(calendar: Calendar, board_deadline: date, lead_days: int) 
 
 
 class _Dates:
-    """The three dates the agenda shows, each memoised on exactly the fields it reads; a year or
-    code the calendar no longer has gives no date (None)."""
+    """The three dates the agenda shows, each memoised on exactly the fields it reads; a code or
+    series the calendar no longer has (a --data-dir calendar, an old log), or a year its bank
+    holidays do not cover, gives no date (None)."""
 
     def __init__(self, calendar: Calendar):
         self.calendar = calendar
@@ -95,13 +97,24 @@ class _Dates:
             pass
         try:
             found = compute()
-        except (OutsideCalendar, KeyError):
+        except OutsideCalendar:
             found = None
         self.cache[key] = found
         return found
 
+    def _known(self, g: RequestGroup) -> bool:
+        """Every code the group names is in the calendar."""
+        calendar = self.calendar
+        return (
+            g.awarding_body in calendar.awarding_bodies
+            and (g.service is None or g.service in calendar.services)
+            and (g.series is None or g.series in calendar.series)
+        )
+
     def deadline(self, g: RequestGroup) -> Answer | None:
         """When the board must receive it."""
+        if not self._known(g):
+            return None
         key = ("deadline", g.series, g.awarding_body, g.qualification, g.service, g.results_released, g.prior_outcome)
         return self._memo(
             key,
@@ -118,26 +131,28 @@ class _Dates:
 
     def completion(self, g: RequestGroup) -> Answer | None:
         """When the board must answer, once it has the request (or, for Service 3, the sample)."""
-        service = self.calendar.services.get(g.service)
-        if service is None:
+        if not self._known(g) or g.service is None:
             return None
+        service = self.calendar.services[g.service]
         start = g.sample_received_on if service.completion_from == "sample_received" else g.received_on
         if start is None:
             return None
         return self._memo(("completion", g.awarding_body, g.service, start), lambda: completion_due(self.calendar, g.awarding_body, g.service, start))
 
     def appeal(self, g: RequestGroup) -> Answer | None:
-        """When an appeal against this outcome must reach the board (reviews only)."""
-        app1 = self.calendar.services.get("APP1")
-        if g.outcome_on is None or app1 is None or (g.service is not None and g.service not in app1.requires_prior):
+        """When an appeal against this outcome must reach the board (reviews only; a group from
+        the store without a service holds reviews only)."""
+        if g.outcome_on is None or not self._known(g) or appeal_service(self.calendar) is None:
+            return None
+        if g.service is not None and not appealable(self.calendar, g.service):
             return None
         return self._memo(("appeal", g.awarding_body, g.qualification, g.outcome_on), lambda: appeal_deadline(self.calendar, g.awarding_body, g.qualification, g.outcome_on))
 
 
 def appealed_services(calendar: Calendar) -> tuple[str, ...]:
     """The services whose outcome an appeal can follow (the reviews)."""
-    app1 = calendar.services.get("APP1")
-    return tuple(app1.requires_prior) if app1 is not None else ()
+    appeal = appeal_service(calendar)
+    return tuple(calendar.services[appeal].requires_prior) if appeal is not None else ()
 
 
 def appeal_outcomes(calendar: Calendar, today: date, horizon: date) -> tuple[date, date] | None:
@@ -145,11 +160,11 @@ def appeal_outcomes(calendar: Calendar, today: date, horizon: date) -> tuple[dat
     open on `today` and closes by `horizon` (None: the calendar has no appeals), so only those
     outcomes need reading. n calendar days are exactly n; n working days are at least n calendar
     days and fewer than 2n + 14."""
-    app1 = calendar.services.get("APP1")
-    if app1 is None:
+    appeal = appeal_service(calendar)
+    if appeal is None:
         return None
-    windows = [app1.request_window] + [
-        window for body in calendar.awarding_bodies.values() if "APP1" in body.services for window in body.services["APP1"].request_windows
+    windows = [calendar.services[appeal].request_window] + [
+        window for body in calendar.awarding_bodies.values() if appeal in body.services for window in body.services[appeal].request_windows
     ]
     windows = [w for w in windows if w is not None]
     if not windows:
@@ -165,53 +180,88 @@ def due_disposals(consents: Iterable[ConsentRecord], requests: Iterable[RequestR
     return [kept for _, kept in retentions(consents, requests) if kept.due(today)]
 
 
-def dates_key(request: RequestRecord, prior_outcome: date | None, appealed: bool) -> tuple | None:
-    """The fields of `request` its dates read (store.db.DATES_KEY in Python), None: no dates."""
+# Bump whenever agenda_keys gives another key for some log (a field read or no longer read, a
+# change to which consent applies or to what a finding depends on): every database's stored
+# keys and tally are then rebuilt before its agenda is next read (service.agenda_keys).
+AGENDA_RULES_VERSION = 1
+
+
+class AgendaKeys(NamedTuple):
+    """What the agenda reads of one request, as two keys: requests with equal keys are judged
+    once. Each is (part, status, series, awarding_body, qualification, service,
+    results_released, received_on, sample_received_on, outcome_on, prior_outcome, consents),
+    with None in every field that part does not read."""
+
+    dates: tuple | None  # None: no date to show (withdrawn, rejected, awaiting an outcome's date, appealed)
+    consent: tuple | None  # None: withdrawn or rejected (nothing to consent to)
+
+
+def agenda_keys(request: RequestRecord, prior_outcome: date | None, appealed: bool, near: Iterable[ConsentRecord]) -> AgendaKeys:
+    """The agenda's two keys for `request`, the one definition the store's tally and the records
+    path (group_requests) share.
+
+    Dates: a draft's board deadline (its series, board, qualification, service, release, and the
+    outcome it follows: `prior_outcome`), a submitted request's completion target (board,
+    service, when the request or sample arrived), a completed request's appeal window (board,
+    qualification, service, outcome day), none once `appealed` (a request that follows it
+    stands). Consent, for every request that stands (`prs due` reads the open ones, `prs consent
+    check` all): its series, board, qualification, service and release, a draft's
+    `prior_outcome` (consent is needed by its deadline), and the terms (consent_terms) of every
+    consent among `near` that applies to it (applies_to), in the order recorded. `near` may hold
+    more consents than apply; it must hold every one that does."""
     r = request
+    dates = None
     if r.status == "draft":
-        return ("draft", r.series, r.awarding_body, r.qualification, r.service, r.results_released, None, None, None, prior_outcome)
-    if r.status == "submitted":
-        return ("submitted", None, r.awarding_body, None, r.service, None, r.received_on, r.sample_received_on, None, None)
-    if r.status == "completed" and r.outcome_on is not None and not appealed:
-        return ("completed", None, r.awarding_body, r.qualification, r.service, None, None, None, r.outcome_on, None)
-    return None
+        dates = ("dates", "draft", r.series, r.awarding_body, r.qualification, r.service, r.results_released,
+                 None, None, None, prior_outcome, None)
+    elif r.status == "submitted":
+        dates = ("dates", "submitted", None, r.awarding_body, None, r.service, None, r.received_on,
+                 r.sample_received_on, None, None, None)
+    elif r.status == "completed" and r.outcome_on is not None and not appealed:
+        dates = ("dates", "completed", None, r.awarding_body, r.qualification, r.service, None, None, None,
+                 r.outcome_on, None, None)
+    consent = None
+    if r.status in STANDING_STATUSES:
+        terms = tuple(consent_terms(c) for c in sorted(near, key=_by_id) if applies_to(c, r))
+        consent = ("consent", r.status, r.series, r.awarding_body, r.qualification, r.service, r.results_released,
+                   None, None, None, prior_outcome if r.status == "draft" else None, terms)
+    return AgendaKeys(dates, consent)
+
+
+def _by_id(consent: ConsentRecord) -> int:
+    return consent.id
+
+
+def group_from_key(key: tuple, count: int, first: int, ids: tuple[int, ...] | None) -> RequestGroup:
+    """The RequestGroup of the requests sharing `key` (agenda_keys): its fields, and for a
+    consent key the consents whose terms it holds, numbered in the order recorded."""
+    terms = key[11]
+    consents = None if terms is None else tuple(consent_from_terms(n, t) for n, t in enumerate(terms, 1))
+    return RequestGroup(*key[1:11], count, first, ids, consents)
 
 
 def group_requests(requests: Iterable[RequestRecord], consents: Iterable[ConsentRecord] = ()) -> list[RequestGroup]:
-    """Records as the agenda's groups: what the store keeps tallied (store.db), for callers
-    holding records. Consents are indexed by the requests they are tied to and by (candidate,
-    series), so each request meets only its own few (applies_to decides)."""
+    """Records as the agenda's groups (what store.agenda.request_groups reads from the tally), for
+    callers holding records: each request's keys from agenda_keys, open requests' consent groups
+    and every dates group. Consents are indexed by the requests they are tied to and by
+    (candidate, series), so each request meets only its own few."""
     requests = list(requests)
-    outcome_of = {r.id: r.outcome_on for r in requests if r.outcome_on is not None}
-    appealed = {r.follows_request for r in requests if r.service == "APP1" and r.status not in _CLOSED}
+    outcome_of = {r.id: r.outcome_on for r in requests}
+    appealed = {r.follows_request for r in requests if r.follows_request is not None and r.stands}
     near: dict[object, list[ConsentRecord]] = {}
-    for consent in sorted(consents, key=lambda c: c.id):
+    for consent in consents:
         for place in consent.requests or [(consent.candidate, consent.series)]:
             near.setdefault(place, []).append(consent)
     grouped: dict[tuple, list[int]] = {}
-    applying: dict[tuple, tuple[ConsentRecord, ...]] = {}
     for r in requests:
         prior = outcome_of.get(r.follows_request) if r.follows_request is not None else None
-        key = dates_key(r, prior, r.id in appealed)
-        if key is not None:
-            grouped.setdefault(key, []).append(r.id)
-        if r.is_open:
-            found = {c.id: c for place in (r.id, r.follows_request, (r.candidate, r.series)) for c in near.get(place, ())}
-            own = tuple(sorted((c for c in found.values() if applies_to(c, r)), key=lambda c: c.id))
-            key = ("consent", r.status, r.series, r.awarding_body, r.qualification, r.service, r.results_released,
-                   prior if r.status == "draft" else None, tuple(consent_terms(c) for c in own))
-            grouped.setdefault(key, []).append(r.id)
-            applying.setdefault(key, own)
-    groups = []
-    for key, ids in grouped.items():
-        known = (len(ids), min(ids), tuple(ids))
-        if key[0] == "consent":
-            status, series, body, qualification, service, released, prior = key[1:8]
-            groups.append(RequestGroup(status, series, body, qualification, service, released, None, None, None, prior,
-                                       *known, consents=applying[key]))
-        else:
-            groups.append(RequestGroup(*key, *known))
-    return groups
+        found = {c.id: c for place in (r.id, r.follows_request, (r.candidate, r.series)) for c in near.get(place, ())}
+        keys = agenda_keys(r, prior, r.id in appealed, found.values())
+        if keys.dates is not None:
+            grouped.setdefault(keys.dates, []).append(r.id)
+        if keys.consent is not None and r.is_open:
+            grouped.setdefault(keys.consent, []).append(r.id)
+    return [group_from_key(key, len(ids), min(ids), tuple(ids)) for key, ids in grouped.items()]
 
 
 def build_agenda(

@@ -20,7 +20,7 @@ from typing import Literal, NamedTuple
 
 from prs_cli.calendar.model import Calendar, Service
 from prs_cli.errors import InputError
-from prs_cli.records import ConsentRecord, RequestRecord
+from prs_cli.records import CANDIDATE, ConsentRecord, RequestRecord
 from prs_cli.rules.days import when
 from prs_cli.rules.deadlines import (
     Answer,
@@ -40,9 +40,7 @@ ConsentStatus = Literal[
     "not_needed",
 ]
 GOOD = ("ok", "not_needed")
-CANDIDATE = "candidate"
 RULES_SOURCE = "seed:000"  # reference.md §2
-TIMING_SOURCE = "seed:000; AQA-OB; JCQ-RES"  # after results; 08:00 on results day
 
 # How close a consent came to being valid, for choosing the most relevant of several: a
 # consent that covers the service but came too early says more than one for another service.
@@ -198,7 +196,7 @@ def _judge(calendar: Calendar, service_code: str, service: Service, consent: Con
     if service_code not in consent.covers:
         covers = ", ".join(consent.covers) or "no service"
         return finding("not_covered", f"{label} is not covered by the candidate's consent, which covers only {covers}")
-    if consent.given_by.strip().casefold() != CANDIDATE:
+    if not consent.from_candidate:
         return finding(
             "not_from_candidate",
             f"the consent for {label} was not given by the candidate; only the candidate's own consent is valid, never a parent's",
@@ -219,9 +217,17 @@ def _judge(calendar: Calendar, service_code: str, service: Service, consent: Con
 
 
 def consent_terms(consent: ConsentRecord) -> tuple:
-    """What a consent's finding depends on besides the request: everything but who and which."""
-    return (consent.given_on, consent.given_at, consent.given_by, consent.covers, consent.acknowledged_outcomes,
-            consent.classroom_use, consent.anonymise)
+    """What a consent's finding depends on besides the request, in the order of its record's
+    fields: everything but who and which, and of who gave it only whether it was the candidate
+    (what a purge keeps), so consents alike in these give the same finding."""
+    return (consent.given_on, consent.given_at, consent.method, CANDIDATE if consent.from_candidate else "other",
+            consent.covers, consent.acknowledged_outcomes, consent.classroom_use, consent.anonymise)
+
+
+def consent_from_terms(number: int, terms: tuple) -> ConsentRecord:
+    """A consent with these terms (consent_terms) and no candidate, series or ties: what the
+    rules judge when only the terms are kept (the agenda's tally), numbered in the order recorded."""
+    return ConsentRecord(number, None, None, *terms)
 
 
 class ConsentJudge:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Literal, NamedTuple
 
-from prs_cli.calendar.model import AwardingBody, Calendar, Release, Span, Window
+from prs_cli.calendar.model import Calendar, Release, Span, Window
 from prs_cli.rules.days import add_months, add_span
 
 CONSENT_RETENTION_MONTHS = 6  # seed:000: at least six months after the outcome or any appeal
@@ -38,15 +38,6 @@ def names(calendar: Calendar, qualifications) -> str:
     if len(labels) <= 1:
         return "".join(labels)
     return ", ".join(labels[:-1]) + " and " + labels[-1]
-
-
-def eligible_qualifications(calendar: Calendar, body: AwardingBody, service_code: str) -> tuple[str, ...]:
-    service = calendar.services[service_code]
-    offer = body.services.get(service_code)
-    listed = offer.qualifications if offer and offer.qualifications is not None else service.qualifications
-    if listed is None:
-        return body.qualifications
-    return tuple(q for q in listed if q in body.qualifications)
 
 
 def availability(calendar: Calendar, body_code: str, qualification: str, service_code: str) -> Availability:
@@ -206,6 +197,23 @@ def completion_due(calendar: Calendar, body_code: str, service_code: str, receiv
     return Answer(due, f"{body} completes {service.name} within {span.describe()} of receiving {start}", source)
 
 
+def appeal_service(calendar: Calendar) -> str | None:
+    """Which service is the appeal, from the calendar's data (APP1 in the bundled files): the one
+    lodged against another's outcome within a window that runs from that outcome (a Cambridge
+    English Stage 2 also follows an outcome, but has no such window). None: the calendar has none."""
+    for code, service in calendar.services.items():
+        window = service.request_window
+        if service.requires_prior and window is not None and window.start == "prior_outcome":
+            return code
+    return None
+
+
+def appealable(calendar: Calendar, service_code: str | None) -> bool:
+    """Whether an appeal can follow this service's outcome (the reviews: S2, PS2, S3)."""
+    appeal = appeal_service(calendar)
+    return appeal is not None and service_code in calendar.services[appeal].requires_prior
+
+
 def appeal_deadline(calendar: Calendar, body_code: str, qualification: str, outcome_on: date) -> Answer:
     """Preliminary appeal: within 30 calendar days of the review outcome (PEA-APP25)."""
     return request_deadline(
@@ -213,7 +221,7 @@ def appeal_deadline(calendar: Calendar, body_code: str, qualification: str, outc
         series_id=None,
         body_code=body_code,
         qualification=qualification,
-        service_code="APP1",
+        service_code=appeal_service(calendar),
         prior_outcome=outcome_on,
     )
 

@@ -8,17 +8,25 @@ that names codes, dates and ids only (never a candidate's number or name).
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal, InvalidOperation
 
 from prs_cli import codes
 from prs_cli.calendar.model import Calendar, Fee
 from prs_cli.errors import InputError, Refused
-from prs_cli.records import RequestRecord
+from prs_cli.records import OPEN_STATUSES, RequestRecord
 from prs_cli.rules.days import when
 from prs_cli.rules.requests import record_deadline
-from prs_cli.rules.deadlines import Answer, appeal_deadline, availability, release_for, request_deadline
+from prs_cli.rules.deadlines import (
+    Answer,
+    appeal_deadline,
+    appeal_service,
+    appealable,
+    availability,
+    release_for,
+    request_deadline,
+)
 
 CANDIDATE = re.compile(r"^[0-9]{4}$")
 UCI = re.compile(r"^[0-9A-Z]{13}$")
@@ -382,7 +390,7 @@ def submit(
     if record.status == "submitted" and from_sample and record.sample_received_on is None and sample_received is not None and received is None:
         if sample_received < record.received_on:
             raise InputError("the sample cannot arrive before the board received the request")
-        return Change(replace(record, sample_received_on=sample_received))
+        return Change(record._replace(sample_received_on=sample_received))
     if record.status != "draft":
         raise Refused(f"request {record.id} is already {record.status}; only a draft can be submitted")
     if received is None:
@@ -399,8 +407,7 @@ def submit(
     if from_sample and sample_received is None:
         warnings.append("the completion date follows when the sample arrives: record it with --sample-received")
     return Change(
-        replace(
-            record,
+        record._replace(
             status="submitted",
             received_on=received,
             sample_received_on=sample_received,
@@ -504,8 +511,7 @@ def record_outcome(
     if direction == "changed" and changed is None:
         changed = True
     refunded, refund = _refund(calendar, record, changed)
-    updated = replace(
-        record,
+    updated = record._replace(
         status="completed",
         outcome_on=on,
         mark_after=mark_after,
@@ -514,7 +520,7 @@ def record_outcome(
         fee_refunded=refunded,
     )
     appeal = None
-    if "APP1" in calendar.services and record.service in calendar.services["APP1"].requires_prior:
+    if appealable(calendar, record.service):
         appeal = appeal_deadline(calendar, record.awarding_body, record.qualification, on)
     return OutcomeResult(updated, direction, refund, appeal)
 
@@ -541,7 +547,8 @@ def _refund(calendar: Calendar, record: RequestRecord, changed: bool | None) -> 
 def check_appeal(calendar: Calendar, review: RequestRecord, *, on: date, today: date) -> Answer:
     """A preliminary appeal lodged on `on` after `review`'s outcome: the window it must meet."""
     _not_after_today(on, "--on", today)
-    required = calendar.services["APP1"].requires_prior
+    appeal = appeal_service(calendar)
+    required = calendar.services[appeal].requires_prior if appeal is not None else ()
     if review.service not in required:
         raise Refused(
             f"a preliminary appeal follows {' or '.join(required)}; request {review.id} is {review.service}"
@@ -565,9 +572,9 @@ CLOSING = {"withdrawn": "withdrawn", "rejected": "rejected"}
 def close(record: RequestRecord, *, status: str, reason: str) -> Change:
     """Withdrawn by the centre, or rejected by the board: either way it no longer stands (and no
     longer counts as a duplicate), and the reason is kept."""
-    if record.status not in ("draft", "submitted"):
+    if record.status not in OPEN_STATUSES:
         raise Refused(f"request {record.id} is {record.status}; only a draft or submitted request can be {CLOSING[status]}")
     text = _text(reason, "reason")
     if not text:
         raise InputError("say why with --reason")
-    return Change(replace(record, status=status, closed_reason=text))
+    return Change(record._replace(status=status, closed_reason=text))

@@ -7,7 +7,7 @@ from datetime import date
 
 from prs_cli.calendar.model import Calendar
 from prs_cli.records import RequestRecord
-from prs_cli.rules.deadlines import Answer, appeal_deadline, completion_due, request_deadline
+from prs_cli.rules.deadlines import Answer, appeal_deadline, appealable, completion_due, request_deadline
 
 
 @dataclass(frozen=True)
@@ -48,6 +48,6 @@ def request_dates(calendar: Calendar, record: RequestRecord, prior_outcome: date
     start = record.sample_received_on if service.completion_from == "sample_received" else record.received_on
     due = completion_due(calendar, record.awarding_body, record.service, start) if start else None
     appeal = None
-    if record.outcome_on is not None and "APP1" in calendar.services and record.service in calendar.services["APP1"].requires_prior:
+    if record.outcome_on is not None and appealable(calendar, record.service):
         appeal = appeal_deadline(calendar, record.awarding_body, record.qualification, record.outcome_on)
     return RequestDates(deadline, due, appeal)

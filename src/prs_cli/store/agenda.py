@@ -1,9 +1,10 @@
 """What the reporting commands read: the agenda's tally, and only the few records the rules
-must judge one by one.
+must judge one by one; and the tally's own upkeep.
 
 `prs due` must answer at once however long the log grows, so nothing here reads a row per
 request: every request is counted, as it is written, under the keys of what the agenda reads
-of it (store.db: DATES_KEY, CONSENT_KEY), and the agenda reads one row per key.
+of it (rules.agenda.agenda_keys computes them, service/agenda_keys.py keeps them in the same
+transaction as each write), and the agenda reads one row per key.
 tests/test_agenda_store.py proves the tally says what the rules say from the records.
 """
 
@@ -11,23 +12,30 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Iterator
-from datetime import date
+from collections.abc import Iterable, Iterator
+from datetime import date, datetime
 from functools import lru_cache
 
-from prs_cli.records import ConsentRecord, RequestGroup, RequestRecord
-from prs_cli.store.consents import from_row, records_by_id
+from prs_cli.records import CLOSED_STATUSES, OPEN_STATUSES, ConsentRecord, RequestGroup, RequestRecord
+from prs_cli.store.consents import records_by_id
 from prs_cli.store.db import storage_error
+
+# The tally's columns: a key's fields (rules.agenda.AgendaKeys), kept apart so reading parses nothing.
+TALLY_FIELDS = (
+    "part", "status", "series", "awarding_body", "qualification", "service", "results_released", "received_on",
+    "sample_received_on", "outcome_on", "prior_outcome", "consents",
+)
 
 _FIELDS = "status, series, awarding_body, qualification, service, results_released, received_on, sample_received_on, outcome_on, prior_outcome"
 _GROUP = f"{_FIELDS}, requests, first_id, CASE WHEN ?1 OR requests <= 3 THEN ids END, consents"
-_OPEN = f"""SELECT {_GROUP} FROM agenda_tally WHERE part IN ('consent', 'dates') AND status IN ('draft', 'submitted')"""
+_OPEN = f"""SELECT {_GROUP} FROM agenda_tally WHERE part IN ('consent', 'dates')
+    AND status IN (SELECT value FROM json_each(?2))"""
 # An appeal window depends on the board, qualification and outcome day only: completed reviews
 # are read as one group for each.
-_REVIEWED = """SELECT 'completed', NULL, awarding_body, qualification, NULL, NULL, NULL, NULL, outcome_on, NULL,
+_REVIEWED = """SELECT ?5, NULL, awarding_body, qualification, NULL, NULL, NULL, NULL, outcome_on, NULL,
     sum(requests), min(first_id), CASE WHEN ?1 OR sum(requests) <= 3 THEN group_concat(CASE WHEN ?1 OR requests <= 3 THEN ids END) END,
     NULL
-FROM agenda_tally WHERE part = 'dates' AND status = 'completed' AND outcome_on BETWEEN ?2 AND ?3
+FROM agenda_tally WHERE part = 'dates' AND status = ?5 AND outcome_on BETWEEN ?2 AND ?3
     AND service IN (SELECT value FROM json_each(?4))
 GROUP BY awarding_body, qualification, outcome_on"""
 
@@ -40,10 +48,17 @@ def _day(text: str | None) -> date | None:
 
 @lru_cache(maxsize=1024)
 def _consents(terms: str) -> tuple[ConsentRecord, ...]:
-    """The consents of a consent key (store.db: its terms in the consents table's column order),
-    numbered in the order recorded (their ids are not kept: a finding depends only on their
-    terms), as the rules read them."""
-    return tuple(from_row((number, None, None, *fields, None, None, None, None), ()) for number, fields in enumerate(json.loads(terms), 1))
+    """The consents of a consent key (the terms rules.consent.consent_terms gives, as stored by
+    _text), numbered in the order recorded (their ids are not kept: a finding depends only on
+    their terms), as the rules read them: rules.consent.consent_from_terms."""
+    from prs_cli.rules.consent import consent_from_terms
+
+    return tuple(
+        consent_from_terms(number, (date.fromisoformat(given_on), datetime.fromisoformat(given_at) if given_at else None,
+                                    method, given_by, tuple(covers), acknowledged, classroom_use, anonymise))
+        for number, (given_on, given_at, method, given_by, covers, acknowledged, classroom_use, anonymise)
+        in enumerate(json.loads(terms), 1)
+    )
 
 
 def request_groups(
@@ -54,10 +69,10 @@ def request_groups(
     none) and no appeal standing. Each group's ids are read when it has few, or with `every_id`
     (for outputs that list every request): the rest costs nothing however long the log."""
     try:
-        rows = conn.execute(_OPEN, [every_id]).fetchall()
+        rows = conn.execute(_OPEN, [every_id, json.dumps(OPEN_STATUSES)]).fetchall()
         if outcomes is not None and reviews:
             first, last = (day.isoformat() for day in outcomes)
-            rows += conn.execute(_REVIEWED, [every_id, first, last, json.dumps(reviews)]).fetchall()
+            rows += conn.execute(_REVIEWED, [every_id, first, last, json.dumps(reviews), "completed"]).fetchall()
     except sqlite3.Error as exc:
         raise storage_error(exc) from None
     return [_group(*row) for row in rows]
@@ -93,17 +108,19 @@ def ids_of(conn: sqlite3.Connection, keys: list[str]) -> list[int]:
 
 
 def _partial_requests(conn: sqlite3.Connection, where: str, args: list) -> dict[int, RequestRecord]:
-    """Requests with only the fields the consent rules read (the rest left empty)."""
+    """Requests with only the fields the consent rules and the agenda keys read (the rest left empty)."""
     found = {}
-    for (rid, status, series, body, qualification, service, component, candidate, released, follows, outcome_on) in conn.execute(
+    for (rid, status, series, body, qualification, service, component, candidate, released, follows, received,
+         sample, outcome_on) in conn.execute(
         "SELECT id, status, series, awarding_body, qualification, service, component, candidate, "
-        f"results_released, follows_request, outcome_on FROM requests WHERE {where}",
+        f"results_released, follows_request, received_on, sample_received_on, outcome_on FROM requests WHERE {where}",
         args,
     ):
         found[rid] = RequestRecord(
             id=rid, status=status, series=series, awarding_body=body, qualification=qualification,
             service=service, component=component, candidate=candidate, name=None,
-            results_released=_day(released), follows_request=follows, outcome_on=_day(outcome_on),
+            results_released=_day(released), follows_request=follows, received_on=_day(received),
+            sample_received_on=_day(sample), outcome_on=_day(outcome_on),
         )
     return found
 
@@ -160,5 +177,179 @@ def status_counts(conn: sqlite3.Connection, series: str) -> list[tuple]:
             "WHERE series = ? GROUP BY status, awarding_body, service, outcome, fee, fee_refunded",
             [series],
         ).fetchall()
+    except sqlite3.Error as exc:
+        raise storage_error(exc) from None
+
+
+# --- the tally's upkeep (service/agenda_keys.py decides what to write) ----------------------
+
+
+def key_inputs(conn: sqlite3.Connection, request_ids: Iterable[int]) -> tuple[list[RequestRecord], dict[int, date | None], set[int]]:
+    """What the agenda keys of these requests are computed from, besides their consents
+    (store.consents.for_requests): the requests (with the fields the keys read; ids no longer
+    in the log are left out), {id: outcome date} of the requests they follow, and the ids among
+    them that a standing request follows."""
+    chosen = json.dumps(sorted(set(request_ids)))
+    try:
+        requests = list(_partial_requests(conn, "id IN (SELECT value FROM json_each(?))", [chosen]).values())
+        followed = json.dumps(sorted({r.follows_request for r in requests if r.follows_request is not None}))
+        priors = {i: _day(on) for i, on in conn.execute(
+            "SELECT id, outcome_on FROM requests WHERE id IN (SELECT value FROM json_each(?))", [followed])}
+        standing_on = {i for (i,) in conn.execute(
+            "SELECT DISTINCT follows_request FROM requests WHERE follows_request IN (SELECT value FROM json_each(?1)) "
+            "AND status NOT IN (SELECT value FROM json_each(?2))", [chosen, json.dumps(CLOSED_STATUSES)])}
+    except sqlite3.Error as exc:
+        raise storage_error(exc) from None
+    return requests, priors, standing_on
+
+
+def requests_near(conn: sqlite3.Connection, request_ids: Iterable[int]) -> set[int]:
+    """Whose agenda keys a change to these requests can move: themselves, the requests they
+    follow and the requests that follow them (a superset by plain relations; the rules decide)."""
+    chosen = json.dumps(sorted(set(request_ids)))
+    try:
+        rows = conn.execute(
+            """SELECT value FROM json_each(?1)
+            UNION SELECT follows_request FROM requests WHERE id IN (SELECT value FROM json_each(?1)) AND follows_request IS NOT NULL
+            UNION SELECT id FROM requests WHERE follows_request IN (SELECT value FROM json_each(?1))""",
+            [chosen],
+        ).fetchall()
+    except sqlite3.Error as exc:
+        raise storage_error(exc) from None
+    return {i for (i,) in rows}
+
+
+def requests_near_consents(conn: sqlite3.Connection, consent_ids: Iterable[int]) -> set[int]:
+    """Whose agenda keys a change to these consents (or to their ties) can move: the requests
+    they are tied to and those that follow them, and their candidates' requests in their series,
+    tied or not (a superset by plain relations; the rules decide)."""
+    chosen = json.dumps(sorted(set(consent_ids)))
+    try:
+        rows = conn.execute(
+            """WITH tied(id) AS (SELECT request_id FROM consent_requests WHERE consent_id IN (SELECT value FROM json_each(?1)))
+            SELECT id FROM tied
+            UNION SELECT r.id FROM requests r WHERE r.follows_request IN (SELECT id FROM tied)
+            UNION SELECT r.id FROM requests r JOIN consents c ON r.candidate = c.candidate AND r.series IS c.series
+                WHERE c.id IN (SELECT value FROM json_each(?1))""",
+            [chosen],
+        ).fetchall()
+    except sqlite3.Error as exc:
+        raise storage_error(exc) from None
+    return {i for (i,) in rows}
+
+
+def key_text(key: tuple | None) -> str | None:
+    """A key as stored: JSON text, dates as ISO text (equal keys give equal text)."""
+    return None if key is None else json.dumps(key, default=_iso, separators=(",", ":"))
+
+
+def _iso(value: date) -> str:
+    return value.isoformat()
+
+
+def _tally_row(key: tuple) -> list:
+    """The tally's field columns for a key (TALLY_FIELDS; the consents' terms as JSON text)."""
+    *fields, terms = key
+    return [value.isoformat() if isinstance(value, date) else value for value in fields] + [key_text(terms)]
+
+
+def write_keys(conn: sqlite3.Connection, keys: dict[int, tuple[tuple | None, tuple | None]], gone: Iterable[int] = ()) -> None:
+    """Store each request's (dates key, consent key) and move it in the tally; `gone`: ids no
+    longer in the log, taken out of whatever tally rows still count them. Call inside the
+    write's transaction (the caller holds it)."""
+    text_of: dict[tuple, str] = {}  # many requests share a key: each is written out once
+    fields: dict[str, tuple] = {}
+
+    def text(key: tuple | None) -> str | None:
+        if key is None:
+            return None
+        found = text_of.get(key)
+        if found is None:
+            found = text_of[key] = key_text(key)
+            fields[found] = key
+        return found
+
+    texts = {i: (text(dates), text(consent)) for i, (dates, consent) in keys.items()}
+    removed: dict[str, set[int]] = {}
+    added: dict[str, set[int]] = {}
+    changed = []
+    try:
+        ordered = sorted(texts)
+        for start in range(0, len(ordered), 5000):
+            chosen = ordered[start:start + 5000]
+            for i, dates_key, consent_key in conn.execute(
+                "SELECT id, dates_key, consent_key FROM requests WHERE id IN (SELECT value FROM json_each(?))", [json.dumps(chosen)]
+            ):
+                new = texts[i]
+                if (dates_key, consent_key) == new:
+                    continue
+                changed.append((*new, i))
+                for old_key, new_key in zip((dates_key, consent_key), new):
+                    if old_key != new_key:
+                        if old_key is not None:
+                            removed.setdefault(old_key, set()).add(i)
+                        if new_key is not None:
+                            added.setdefault(new_key, set()).add(i)
+        gone = set(gone)
+        if gone:
+            for key, ids in conn.execute("SELECT key, ids FROM agenda_tally").fetchall():
+                still = gone.intersection(map(int, ids.split(",")))
+                if still:
+                    removed.setdefault(key, set()).update(still)
+        conn.executemany("UPDATE requests SET dates_key = ?, consent_key = ? WHERE id = ?", changed)
+        moved = sorted(removed.keys() | added.keys())
+        counted = dict(conn.execute(
+            "SELECT key, ids FROM agenda_tally WHERE key IN (SELECT value FROM json_each(?))", [json.dumps(moved)]))
+        deletes, updates, inserts = [], [], []
+        for key in moved:
+            ids = set(map(int, counted[key].split(","))) if key in counted else set()
+            ids = (ids - removed.get(key, set())) | added.get(key, set())
+            listed = ",".join(map(str, sorted(ids)))
+            if not ids:
+                deletes.append((key,))
+            elif key in counted:
+                updates.append((len(ids), min(ids), listed, key))
+            else:
+                inserts.append((len(ids), min(ids), *_tally_row(fields[key]), key, listed))
+        conn.executemany("DELETE FROM agenda_tally WHERE key = ?", deletes)
+        conn.executemany("UPDATE agenda_tally SET requests = ?, first_id = ?, ids = ? WHERE key = ?", updates)
+        conn.executemany(
+            f"INSERT INTO agenda_tally (requests, first_id, {', '.join(TALLY_FIELDS)}, key, ids) "
+            f"VALUES (?, ?, {', '.join('?' for _ in TALLY_FIELDS)}, ?, ?)",
+            inserts,
+        )
+    except sqlite3.Error as exc:
+        raise storage_error(exc) from None
+
+
+def all_request_ids(conn: sqlite3.Connection) -> list[int]:
+    try:
+        return [i for (i,) in conn.execute("SELECT id FROM requests ORDER BY id")]
+    except sqlite3.Error as exc:
+        raise storage_error(exc) from None
+
+
+def clear_keys(conn: sqlite3.Connection) -> None:
+    """Every key and the whole tally emptied, to be counted afresh (in the caller's transaction)."""
+    try:
+        conn.execute("UPDATE requests SET dates_key = NULL, consent_key = NULL WHERE dates_key IS NOT NULL OR consent_key IS NOT NULL")
+        conn.execute("DELETE FROM agenda_tally")
+    except sqlite3.Error as exc:
+        raise storage_error(exc) from None
+
+
+def rules_version(conn: sqlite3.Connection, name: str) -> int | None:
+    """The version of the rules that computed the derived data `name` (None: never computed)."""
+    try:
+        row = conn.execute("SELECT rules_version FROM derived WHERE name = ?", [name]).fetchone()
+    except sqlite3.Error as exc:
+        raise storage_error(exc) from None
+    return row[0] if row else None
+
+
+def set_rules_version(conn: sqlite3.Connection, name: str, version: int) -> None:
+    try:
+        conn.execute("INSERT INTO derived (name, rules_version) VALUES (?, ?) "
+                     "ON CONFLICT (name) DO UPDATE SET rules_version = excluded.rules_version", [name, version])
     except sqlite3.Error as exc:
         raise storage_error(exc) from None

@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from datetime import date, datetime
 
 from prs_cli.errors import NotFound, Refused
-from prs_cli.records import OPEN_STATUSES, ConsentRecord, RequestRecord
+from prs_cli.records import CANDIDATE, OPEN_STATUSES, ConsentRecord, RequestRecord
 from prs_cli.store.db import now_utc, storage_error, transaction
 
 _COLUMNS = (
@@ -77,18 +77,19 @@ def record(
                 "INSERT INTO consent_requests (consent_id, request_id) VALUES (?, ?)",
                 [(consent_id, r) for r in requests],
             )
+            stored = _get(conn, consent_id)
             details = {
                 "series": series,
                 "given_on": given_on.isoformat(),
                 "given_at": given_at.isoformat(timespec="minutes") if given_at else None,
                 "method": method,
-                "from_candidate": given_by.strip().casefold() == "candidate",
+                "from_candidate": stored.from_candidate,
                 "covers": list(covers),
                 "acknowledged_outcomes": acknowledged_outcomes,
                 "requests": list(requests),
             }
             _event(conn, now, by, "consent_recorded", consent_id, details)
-            return _get(conn, consent_id)
+            return stored
     except sqlite3.Error as exc:
         raise storage_error(exc) from None
 
@@ -211,10 +212,8 @@ def purge(
                 [(consent_id, r) for r in covered],
             )
             conn.execute(
-                "UPDATE consents SET candidate = NULL, note = NULL, "
-                "given_by = CASE WHEN lower(trim(given_by)) = 'candidate' THEN 'candidate' ELSE 'other' END, "
-                "purged_at = ? WHERE id = ?",
-                (now, consent_id),
+                "UPDATE consents SET candidate = NULL, note = NULL, given_by = ?, purged_at = ? WHERE id = ?",
+                (CANDIDATE if consent.from_candidate else "other", now, consent_id),
             )
             _event(conn, now, by, "consent_purged", consent_id, details)
             return _get(conn, consent_id)

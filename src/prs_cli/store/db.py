@@ -122,153 +122,63 @@ def _v2_agenda_indexes(conn: sqlite3.Connection) -> None:
     )
 
 
-# What the agenda reads of one request (`requests` is the row keyed), as two JSON texts, each
-# ["part", status, series, awarding_body, qualification, service, results_released, received_on,
-# sample_received_on, outcome_on, prior_outcome(, consents)] with only the fields that part
-# reads, so requests alike in them share a key and the agenda reads one row per key.
-# Dates (rules.agenda): a draft's board deadline, a submitted request's completion target, a
-# completed review's appeal window (none while an appeal stands). Consent (every request not
-# withdrawn or rejected: `prs due` reads the open ones, `prs consent check` all): the
-# terms of every consent that applies (tied to it or to the review it follows, or untied for
-# its candidate and series: rules.consent.applies_to), in the order recorded, without ids,
-# names or free text (who gave it: the candidate or someone else, as a purge keeps it); and, for
-# a draft, what its deadline reads (consent is needed by then).
-# The key's fields, kept apart in the tally too so that reading it parses nothing.
-TALLY_FIELDS = (
-    "part", "status", "series", "awarding_body", "qualification", "service", "results_released", "received_on",
-    "sample_received_on", "outcome_on", "prior_outcome", "consents",
-)
-_PRIOR = "(SELECT p.outcome_on FROM requests p WHERE p.id = requests.follows_request)"
-# In the order of the consents table's columns, so store.agenda reads them back as consent rows.
-_CONSENT_TERMS = """json((SELECT json_group_array(json_array(c.given_on, c.given_at, c.method,
-        CASE WHEN lower(trim(c.given_by)) = 'candidate' THEN 'candidate' ELSE 'other' END, c.covers,
-                                      c.acknowledged_outcomes, c.classroom_use, c.anonymise))
-    FROM (SELECT * FROM consents c WHERE c.id IN (
-            SELECT t.consent_id FROM consent_requests t WHERE t.request_id IN (requests.id, requests.follows_request)
-            UNION ALL
-            SELECT u.id FROM consents u WHERE u.candidate = requests.candidate AND u.series IS requests.series
-                AND NOT EXISTS (SELECT 1 FROM consent_requests x WHERE x.consent_id = u.id))
-          ORDER BY c.id) c))"""
-DATES_KEY = f"""CASE requests.status
-WHEN 'draft' THEN json_array('dates', 'draft', requests.series, requests.awarding_body, requests.qualification,
-    requests.service, requests.results_released, NULL, NULL, NULL, {_PRIOR})
-WHEN 'submitted' THEN json_array('dates', 'submitted', NULL, requests.awarding_body, NULL, requests.service, NULL,
-    requests.received_on, requests.sample_received_on, NULL, NULL)
-WHEN 'completed' THEN CASE WHEN requests.outcome_on IS NOT NULL AND NOT EXISTS (
-        SELECT 1 FROM requests a WHERE a.follows_request = requests.id AND a.service = 'APP1'
-            AND a.status NOT IN ('withdrawn', 'rejected'))
-    THEN json_array('dates', 'completed', NULL, requests.awarding_body, requests.qualification, requests.service, NULL,
-        NULL, NULL, requests.outcome_on, NULL) END
-END"""
-CONSENT_KEY = f"""CASE WHEN requests.status IN ('draft', 'submitted', 'completed') THEN json_array('consent', requests.status,
-    requests.series, requests.awarding_body, requests.qualification, requests.service, requests.results_released,
-    NULL, NULL, NULL, CASE requests.status WHEN 'draft' THEN {_PRIOR} END, {_CONSENT_TERMS}) END"""
-
-
-def rekey(where: str) -> str:
-    """The statement that sets both agenda keys afresh on the requests `where` selects."""
-    return f"UPDATE requests SET dates_key = {DATES_KEY}, consent_key = {CONSENT_KEY} WHERE {where}"
-
-
-_IDS_WITHOUT_OLD = "trim(replace(',' || ids || ',', ',' || OLD.id || ',', ','), ',')"
-
-
-def _untally(column: str) -> str:
-    """Statements that take OLD out of the tally row of its key in `column` (its lowest id found
-    again from the rest when OLD had it; a row left with none goes)."""
-    return f"""UPDATE agenda_tally SET requests = requests - 1, ids = {_IDS_WITHOUT_OLD},
-            first_id = CASE WHEN first_id = OLD.id
-                THEN coalesce((SELECT min(value) FROM json_each('[' || {_IDS_WITHOUT_OLD} || ']')), first_id) ELSE first_id END
-            WHERE key = OLD.{column};
-        DELETE FROM agenda_tally WHERE key = OLD.{column} AND requests = 0;"""
-
-
-# Whose key a change can move: the request itself, the request it follows (an appeal standing or
-# not), the requests that follow it (the outcome they follow); for a consent, its candidate's
-# requests in its series and the requests it is tied to, with their followers.
-_FOLLOWERS_OF_TIED = "follows_request IN (SELECT request_id FROM consent_requests WHERE consent_id = {c})"
-_NEAR_CONSENT = (
-    "(candidate = {who} AND series IS {series}) OR id IN (SELECT request_id FROM consent_requests WHERE consent_id = {c}) OR "
-    + _FOLLOWERS_OF_TIED
-)
-_AGENDA_TRIGGERS = [
-    f"""CREATE TRIGGER agenda_request_added AFTER INSERT ON requests BEGIN
-        {rekey("id IN (NEW.id, NEW.follows_request)")};
-    END""",
-    f"""CREATE TRIGGER agenda_request_changed AFTER UPDATE OF status, series, awarding_body, qualification, service,
-        candidate, results_released, received_on, sample_received_on, outcome_on, follows_request ON requests BEGIN
-        {rekey("id IN (NEW.id, OLD.follows_request, NEW.follows_request) OR follows_request = NEW.id")};
-    END""",
-    f"""CREATE TRIGGER agenda_request_gone AFTER DELETE ON requests BEGIN
-        {rekey("id = OLD.follows_request OR follows_request = OLD.id")};
-    END""",
-    f"""CREATE TRIGGER agenda_consent_added AFTER INSERT ON consents BEGIN
-        {rekey(_NEAR_CONSENT.format(who="NEW.candidate", series="NEW.series", c="NEW.id"))};
-    END""",
-    f"""CREATE TRIGGER agenda_consent_changed AFTER UPDATE ON consents BEGIN
-        {rekey(_NEAR_CONSENT.format(who="OLD.candidate", series="OLD.series", c="NEW.id")
-               + " OR (candidate = NEW.candidate AND series IS NEW.series)")};
-    END""",
-    f"""CREATE TRIGGER agenda_consent_gone AFTER DELETE ON consents BEGIN
-        {rekey("candidate = OLD.candidate AND series IS OLD.series")};
-    END""",
-    f"""CREATE TRIGGER agenda_tie_added AFTER INSERT ON consent_requests BEGIN
-        {rekey("id = NEW.request_id OR follows_request = NEW.request_id OR id IN ("
-               "SELECT r.id FROM requests r JOIN consents c ON r.candidate = c.candidate AND r.series IS c.series "
-               "WHERE c.id = NEW.consent_id)")};
-    END""",
-    f"""CREATE TRIGGER agenda_tie_gone AFTER DELETE ON consent_requests BEGIN
-        {rekey("id = OLD.request_id OR follows_request = OLD.request_id OR id IN ("
-               "SELECT r.id FROM requests r JOIN consents c ON r.candidate = c.candidate AND r.series IS c.series "
-               "WHERE c.id = OLD.consent_id)")};
-    END""",
-    # The tally follows each request's keys: one row per key with how many and which requests.
-    *(
-        f"""CREATE TRIGGER agenda_tally_{column} AFTER UPDATE OF {column} ON requests
-            WHEN OLD.{column} IS NOT NEW.{column} BEGIN
-            {_untally(column)}
-            INSERT INTO agenda_tally (key, {", ".join(TALLY_FIELDS)}, requests, first_id, ids)
-                SELECT NEW.{column}, {", ".join(f"json_extract(NEW.{column}, '$[{i}]')" for i in range(len(TALLY_FIELDS)))},
-                    1, NEW.id, NEW.id
-                WHERE NEW.{column} IS NOT NULL
-                ON CONFLICT (key) DO UPDATE SET requests = requests + 1, first_id = min(first_id, excluded.first_id),
-                    ids = ids || ',' || excluded.ids;
-        END"""
-        for column in ("dates_key", "consent_key")
-    ),
-    f"""CREATE TRIGGER agenda_tally_forget AFTER DELETE ON requests BEGIN
-        {_untally("dates_key")}
-        {_untally("consent_key")}
-    END""",
-]
-
-
 def _v3_agenda_tally(conn: sqlite3.Connection) -> None:
     """The agenda kept as a tally, so `prs due` reads one row per kind of request instead of
     every request (what it reads first in each row, the key and the ids, which may run long,
-    last, so reading a row never walks the pages its ids overflow into): each request carries its two agenda keys (DATES_KEY, CONSENT_KEY) and
-    agenda_tally counts the requests per key. Triggers keep both true on every change,
-    whichever command makes it, inside the change's own transaction."""
+    last, so reading a row never walks the pages its ids overflow into): each request carries
+    its two agenda keys (rules.agenda.agenda_keys) and agenda_tally counts the requests per key.
+
+    The one deliberate edit to a released step: as released, this step also created ten
+    triggers that computed the keys in SQL and filled them in. No trigger may hold a rule now,
+    so it creates none and leaves the keys empty; schema 4 (which every database at 3 or below
+    runs next, in the same transaction) drops any triggers a released prs made and computes the
+    keys and the tally with the rules. A database that ran the released step ends exactly where
+    a new one does."""
     conn.execute("DROP INDEX requests_agenda")  # the agenda no longer groups the requests themselves
     conn.execute("ALTER TABLE requests ADD COLUMN dates_key TEXT")
     conn.execute("ALTER TABLE requests ADD COLUMN consent_key TEXT")
     conn.execute(
-        f"""CREATE TABLE agenda_tally (
+        """CREATE TABLE agenda_tally (
             requests INTEGER NOT NULL,
             first_id INTEGER NOT NULL,
-            {", ".join(f"{name} TEXT" for name in TALLY_FIELDS)},
+            part TEXT, status TEXT, series TEXT, awarding_body TEXT, qualification TEXT, service TEXT, results_released TEXT, received_on TEXT, sample_received_on TEXT, outcome_on TEXT, prior_outcome TEXT, consents TEXT,
             key TEXT NOT NULL UNIQUE,
             ids TEXT NOT NULL
         )"""
     )
     conn.execute("CREATE INDEX agenda_tally_by_status ON agenda_tally (part, status, outcome_on)")
-    for statement in _AGENDA_TRIGGERS:
+
+
+def _v4_keys_by_the_rules(conn: sqlite3.Connection) -> None:
+    """The agenda keys and tally computed by the rules in Python, in the transaction of each
+    write (service/agenda_keys.py), instead of by triggers: the triggers schema 3 made go, and
+    `derived` records which version of the rules computed what is stored, so that a prs whose
+    rules read a request differently rebuilds it before trusting it."""
+    for statement in (
+        "DROP TRIGGER IF EXISTS agenda_request_added",
+        "DROP TRIGGER IF EXISTS agenda_request_changed",
+        "DROP TRIGGER IF EXISTS agenda_request_gone",
+        "DROP TRIGGER IF EXISTS agenda_consent_added",
+        "DROP TRIGGER IF EXISTS agenda_consent_changed",
+        "DROP TRIGGER IF EXISTS agenda_consent_gone",
+        "DROP TRIGGER IF EXISTS agenda_tie_added",
+        "DROP TRIGGER IF EXISTS agenda_tie_gone",
+        "DROP TRIGGER IF EXISTS agenda_tally_dates_key",
+        "DROP TRIGGER IF EXISTS agenda_tally_consent_key",
+        "DROP TRIGGER IF EXISTS agenda_tally_forget",
+        "CREATE TABLE derived (name TEXT PRIMARY KEY, rules_version INTEGER NOT NULL)",
+    ):
         conn.execute(statement)
-    conn.execute(rekey("1"))
+    # Python, not SQL: the keys are the rules' to compute (the same function every write calls).
+    from prs_cli.service.agenda_keys import rebuild
+
+    rebuild(conn)
 
 
-# Ordered; never edit a released one, append a new function instead.
-MIGRATIONS: list[Migration] = [_v1_initial, _v2_agenda_indexes, _v3_agenda_tally]
+# Ordered; never edit a released one, append a new function instead. Each one's SQL is literal
+# text (no value from a live constant), so what a released migration does never changes; keep a
+# database made by each release in tests/fixtures/ (tests/test_migrations.py migrates them all).
+MIGRATIONS: list[Migration] = [_v1_initial, _v2_agenda_indexes, _v3_agenda_tally, _v4_keys_by_the_rules]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 
@@ -355,7 +265,13 @@ def _migrate(conn: sqlite3.Connection, path: Path) -> None:
 
 @contextmanager
 def transaction(conn: sqlite3.Connection, path: Path | None = None) -> Iterator[sqlite3.Connection]:
-    """BEGIN IMMEDIATE ... COMMIT: all of a change or none of it, even if the process dies."""
+    """BEGIN IMMEDIATE ... COMMIT: all of a change or none of it, even if the process dies.
+
+    Inside a transaction already open on `conn` it joins that one: a write and what it derives
+    (the agenda keys) commit together, and a failure anywhere rolls back the outer one whole."""
+    if conn.in_transaction:
+        yield conn
+        return
     try:
         conn.execute("BEGIN IMMEDIATE")
     except sqlite3.Error as exc:

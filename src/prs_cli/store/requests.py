@@ -10,15 +10,15 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, fields, replace
+from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 
 from prs_cli.errors import NotFound, Refused
-from prs_cli.records import OPEN_STATUSES, RequestRecord
+from prs_cli.records import CLOSED_STATUSES, OPEN_STATUSES, RequestRecord
 from prs_cli.store.db import now_utc, storage_error, transaction
 
-_FIELDS = [f.name for f in fields(RequestRecord)]
+_FIELDS = list(RequestRecord._fields)
 _COLUMNS = [name for name in _FIELDS if name != "id"]
 _DATES = {"results_released", "received_on", "sample_received_on", "outcome_on"}
 _BOOLS = {"private_candidate", "fee_refunded"}
@@ -79,16 +79,13 @@ _SELECT = f"SELECT {', '.join(_FIELDS)} FROM requests"
 _DATE_AT = tuple(i for i, name in enumerate(_FIELDS) if name in _DATES)
 _BOOL_AT = tuple(i for i, name in enumerate(_FIELDS) if name in _BOOLS)
 _CREATED_AT = _FIELDS.index("created_at")
-_new = object.__new__
-_set = object.__setattr__
+# Spelled out in the query (not bound) so that SQLite sees it is the unique index's own
+# condition (schema 1's requests_once) and finds a duplicate through the index.
+_CLOSED = "(" + ", ".join(f"'{s}'" for s in CLOSED_STATUSES) + ")"
 
 
 def _from_row(row: tuple) -> RequestRecord:
-    """A record from a row selected as _SELECT (columns in field order).
-
-    Built without the dataclass __init__: a frozen dataclass sets each of its ~30 fields
-    through object.__setattr__, which made reading 100,000 requests take seconds. The fields
-    dict is filled in one step instead; the record is the same, equal and immutable."""
+    """A record from a row selected as _SELECT (columns in field order)."""
     values = list(row)
     for i in _DATE_AT:
         if values[i] is not None:
@@ -98,9 +95,7 @@ def _from_row(row: tuple) -> RequestRecord:
             values[i] = bool(values[i])
     if values[_CREATED_AT] is not None:
         values[_CREATED_AT] = datetime.fromisoformat(values[_CREATED_AT])
-    record = _new(RequestRecord)
-    _set(record, "__dict__", dict(zip(_FIELDS, values)))
-    return record
+    return RequestRecord._make(values)
 
 
 def summary(record: RequestRecord) -> dict:
@@ -153,7 +148,7 @@ class Requests:
         try:
             with transaction(self.conn, self.path):
                 for record in records:
-                    record = replace(record, created_at=datetime.fromisoformat(at), created_by=record.created_by or by)
+                    record = record._replace(created_at=datetime.fromisoformat(at), created_by=record.created_by or by)
                     try:
                         cursor = self.conn.execute(
                             f"INSERT INTO requests ({', '.join(_COLUMNS)}) VALUES ({', '.join('?' for _ in _COLUMNS)})",
@@ -166,7 +161,7 @@ class Requests:
                             + (f" as request {existing}" if existing else "")
                             + "; withdraw it first if this one replaces it"
                         ) from None
-                    record = replace(record, id=cursor.lastrowid)
+                    record = record._replace(id=cursor.lastrowid)
                     self._event(at, by, action, record.id, summary(record))
                     if record.follows_request is not None:
                         details = {"request": record.id, "service": record.service, "status": record.status}
@@ -218,7 +213,7 @@ class Requests:
     def _duplicate_of(self, record: RequestRecord) -> int | None:
         row = self.conn.execute(
             "SELECT id FROM requests WHERE coalesce(candidate, '') = ? AND component = ? AND service = ? "
-            "AND coalesce(series, '') = ? AND awarding_body = ? AND status NOT IN ('withdrawn', 'rejected')",
+            f"AND coalesce(series, '') = ? AND awarding_body = ? AND status NOT IN {_CLOSED}",
             (record.candidate or "", record.component, record.service, record.series or "", record.awarding_body),
         ).fetchone()
         return row[0] if row else None
