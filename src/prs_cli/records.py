@@ -7,7 +7,9 @@ from datetime import date, datetime
 from typing import Literal, NamedTuple
 
 RequestStatus = Literal["draft", "submitted", "completed", "withdrawn", "rejected"]
-OPEN_STATUSES = ("draft", "submitted")
+STATUSES: tuple[RequestStatus, ...] = ("draft", "submitted", "completed", "withdrawn", "rejected")
+OPEN_STATUSES: tuple[RequestStatus, ...] = ("draft", "submitted")  # the board may still act on it
+CLOSED_STATUSES: tuple[RequestStatus, ...] = ("withdrawn", "rejected")  # ended without an outcome
 Outcome = Literal["up", "down", "unchanged"]
 
 

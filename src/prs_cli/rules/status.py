@@ -12,8 +12,7 @@ from decimal import Decimal, InvalidOperation
 
 from prs_cli.calendar.model import Calendar
 from prs_cli.errors import InputError
-
-STATUSES = ("draft", "submitted", "completed", "withdrawn", "rejected")
+from prs_cli.records import STATUSES
 OUTCOMES = ("up", "unchanged", "down")
 COMMITTED = ("submitted", "completed")  # the board has the request: its fee is owed
 

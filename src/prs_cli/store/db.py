@@ -353,7 +353,11 @@ def _migrate(conn: sqlite3.Connection, path: Path) -> None:
 
 @contextmanager
 def transaction(conn: sqlite3.Connection, path: Path | None = None) -> Iterator[sqlite3.Connection]:
-    """BEGIN IMMEDIATE ... COMMIT: all of a change or none of it, even if the process dies."""
+    """BEGIN IMMEDIATE ... COMMIT: all of a change or none of it, even if the process dies.
+    Inside a transaction already open on `conn` (a service's), it joins that one."""
+    if conn.in_transaction:
+        yield conn
+        return
     try:
         conn.execute("BEGIN IMMEDIATE")
     except sqlite3.Error as exc:
