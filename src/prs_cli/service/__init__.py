@@ -1,5 +1,5 @@
 """The use cases of prs, one function each: what a command asks for, done and returned as result
-objects (frozen dataclasses and NamedTuples) for render/ to show.
+objects (NamedTuples) for render/ to show.
 
 A service takes the database (service.database.Database), the calendar, `today` and the
 command's inputs; it opens the transaction, asks the rules (rules/) and reads or writes the
