@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import functools
+import os
+import shutil
+import sys
 from datetime import date
 
 from prs_cli.records import CLOSED_STATUSES
@@ -119,10 +122,6 @@ def stream_table(title: str, headers, rows, *, right=(), no_wrap=(), out=None) -
     row, minutes for a large log. Each row is kept as one joined string (a few MB for 100,000
     rows) until the column widths are known. Columns not in `no_wrap` wrap to fit the width
     (the terminal's, or 200 columns when the output is not a terminal)."""
-    import os
-    import shutil
-    import sys
-
     out = out or sys.stdout
     styles = list(_STYLES)
     widths = [_cells(h) for h in headers]

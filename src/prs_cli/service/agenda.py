@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 from typing import NamedTuple
 
@@ -42,8 +42,6 @@ def load_agenda(calendar, path: Path, today: date, days: int, *, every_id: bool 
     indexed queries so the time stays flat as the log grows; no database yet means nothing logged."""
     if not path.exists():
         return [], []
-    from datetime import timedelta
-
     from prs_cli.rules import agenda as rules
     from prs_cli.rules.consent import kept_until
     from prs_cli.store import agenda as store

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import date, datetime
+from itertools import islice
 from typing import NamedTuple
 
 from prs_cli.records import CLOSED_STATUSES, ConsentRecord
@@ -250,8 +251,6 @@ def _check_rows(calendar, conn, *, ids: list[int] | None = None, using: ConsentR
     all its consents. The log is read as it goes and the consents of each batch of requests in
     one go (store.consents.for_requests), so a large log is neither held whole nor asked one
     query per request."""
-    from itertools import islice
-
     from prs_cli.rules.consent import applies_to, consent_status
     from prs_cli.store import consents as store
     from prs_cli.store.requests import Requests

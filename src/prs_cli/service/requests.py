@@ -7,7 +7,9 @@ store requests (_store_new, _store_change), and returns the request with its dat
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from contextlib import nullcontext
 from datetime import date
+from itertools import islice
 from pathlib import Path
 from typing import NamedTuple
 
@@ -252,8 +254,6 @@ def list_requests(
 
     if limit is None:
         return Listing(matching(repo.iter(filters)), True, None, None, False)
-    from itertools import islice
-
     # the newest `limit`, then shown oldest first like the rest of the log
     rows = list(islice(matching(repo.iter(filters, newest_first=True)), limit))[::-1]
     total = None if overdue else repo.count(filters)  # counting the overdue means judging every one
@@ -282,8 +282,6 @@ def import_requests(
     """Every row of a CSV file checked as `prs request add` would, and against the file's other
     rows and the log; all stored, or none when any row has a problem. `progress(rows)`: a
     context manager giving a function told of each step done (two per row: checked, stored)."""
-    from contextlib import nullcontext
-
     from prs_cli.request_csv import read_rows
 
     rows = read_rows(file)
