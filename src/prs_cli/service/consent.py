@@ -11,8 +11,21 @@ from datetime import date, datetime
 from itertools import islice
 from typing import NamedTuple
 
+from prs_cli import codes
+from prs_cli.errors import InputError, Refused
 from prs_cli.records import CLOSED_STATUSES, ConsentRecord
-from prs_cli.rules.consent import GOOD
+from prs_cli.rules.consent import (
+    CANDIDATE,
+    GOOD,
+    applies_to,
+    consent_status,
+    failing,
+    nearest_series,
+    retentions,
+    timing_finding,
+    valid_from,
+)
+from prs_cli.rules.days import when
 from prs_cli.service.database import Database
 
 CHECK_BATCH = 2000  # requests judged per read of their consents: few queries, bounded memory
@@ -76,8 +89,6 @@ class Purge(NamedTuple):
 def require_consent(calendar, conn, request, refusal: str | None = None) -> None:
     """The submission gate (`prs request submit`, `prs request appeal`): refuse a request that
     needs consent and has no valid one, naming what is wrong. Service 3 is never blocked."""
-    from prs_cli.errors import Refused
-    from prs_cli.rules.consent import consent_status
     from prs_cli.store import consents as store
 
     if not calendar.services[request.service].needs_consent:
@@ -107,9 +118,6 @@ def record_consent(
     by: str | None,
 ) -> ConsentRecorded:
     """Store a candidate's written consent, then judge the requests it applies to."""
-    from prs_cli import codes
-    from prs_cli.errors import InputError
-    from prs_cli.rules.consent import CANDIDATE
     from prs_cli.rules.intake import check_candidate, default_series
     from prs_cli.store import consents as store
     from prs_cli.store.requests import Requests
@@ -162,7 +170,6 @@ def check_consent(db: Database, calendar, *, request_id: int | None, every: bool
         return ConsentCheck(_check_rows(calendar, conn, ids=[request_id]), False, None, None, limit)
     if every:
         return ConsentCheck(_check_rows(calendar, conn), False, None, None, limit)
-    from prs_cli.rules.consent import failing
     from prs_cli.store.agenda import consent_groups, ids_of
 
     bad, needing = failing(calendar, consent_groups(conn))
@@ -181,10 +188,6 @@ def one_question(
     results_released: date | None,
 ) -> OneAnswer:
     """Would consent given at that moment be valid for the qualification (no database)?"""
-    from prs_cli import codes
-    from prs_cli.errors import InputError
-    from prs_cli.rules.consent import nearest_series, timing_finding, valid_from
-
     qual = codes.resolve("qualification", qualification, calendar.qualifications)
     body = codes.resolve("awarding body", awarding_body, calendar.awarding_bodies) if awarding_body else None
     if body and qual not in calendar.awarding_bodies[body].qualifications:
@@ -210,19 +213,17 @@ def purge(db: Database, calendar, *, consent_ids: list[int] | None, confirmed: b
     """The consents to purge (`consent_ids`, each checked, or every one due); with `confirmed`,
     their personal details removed, each in its own transaction. The audit trail keeps that a
     consent existed; never while a request it covers is open."""
-    from prs_cli.errors import Refused
-    from prs_cli.rules.days import when
     from prs_cli.store import consents as store
 
     conn = db.connection()
-    retentions = {c.id: (c, r) for c, r in _retentions(conn)}
+    kept_by_id = {c.id: (c, r) for c, r in _retentions(conn)}
     if consent_ids:
         chosen = []
         for consent_id in dict.fromkeys(consent_ids):
-            if consent_id not in retentions:
+            if consent_id not in kept_by_id:
                 store.get(conn, consent_id)  # NotFound for an unknown id
                 raise Refused(f"consent {consent_id} was already purged")
-            consent, kept = retentions[consent_id]
+            consent, kept = kept_by_id[consent_id]
             if kept.open_requests:
                 raise Refused(store.still_open_message(consent_id, kept.open_requests))
             if not kept.due(today):
@@ -232,7 +233,7 @@ def purge(db: Database, calendar, *, consent_ids: list[int] | None, confirmed: b
                 )
             chosen.append((consent, kept))
     else:
-        chosen = [item for item in retentions.values() if item[1].due(today)]
+        chosen = [item for item in kept_by_id.values() if item[1].due(today)]
     if confirmed:
         statuses = _statuses_by_consent(calendar, conn)
         for consent, kept in chosen:
@@ -251,7 +252,6 @@ def _check_rows(calendar, conn, *, ids: list[int] | None = None, using: ConsentR
     all its consents. The log is read as it goes and the consents of each batch of requests in
     one go (store.consents.for_requests), so a large log is neither held whole nor asked one
     query per request."""
-    from prs_cli.rules.consent import applies_to, consent_status
     from prs_cli.store import consents as store
     from prs_cli.store.requests import Requests
 
@@ -275,7 +275,6 @@ def _check_rows(calendar, conn, *, ids: list[int] | None = None, using: ConsentR
 
 def _retentions(conn):
     """(consent, Retention) for every consent not yet purged."""
-    from prs_cli.rules.consent import retentions
     from prs_cli.store import consents as store
     from prs_cli.store.requests import Requests
 

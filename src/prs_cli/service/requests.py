@@ -13,11 +13,14 @@ from itertools import islice
 from pathlib import Path
 from typing import NamedTuple
 
+from prs_cli import codes
+from prs_cli.errors import PrsError
 from prs_cli.records import STATUSES, RequestRecord
 from prs_cli.rules import intake
 from prs_cli.rules.deadlines import Answer
 from prs_cli.rules.requests import RequestDates, overdue_reason, request_dates
 from prs_cli.service.database import Database
+from prs_cli.store.requests import Filters
 
 
 class RequestView(NamedTuple):
@@ -232,9 +235,6 @@ def list_requests(
 ) -> Listing:
     """The matching requests, oldest first: the newest `limit` of them, or (None) every one,
     read one at a time. `overdue`: only those past their completion date or deadline."""
-    from prs_cli import codes
-    from prs_cli.store.requests import Filters
-
     filters = Filters(
         status=codes.resolve("status", status, STATUSES) if status else None,
         awarding_body=codes.resolve("awarding body", awarding_body, calendar.awarding_bodies) if awarding_body else None,
@@ -297,7 +297,6 @@ def import_requests(
 def _check_rows(calendar, repo, file, rows, today, by, advance):
     """Every row checked as `prs request add` would, plus duplicates within the file and
     against the log; returns (records, problems as FILE:LINE: sentence)."""
-    from prs_cli.errors import PrsError
     from prs_cli.request_csv import row_input
 
     records, problems, seen = [], [], {}
