@@ -9,7 +9,7 @@ from datetime import date
 import pytest
 
 from prs_cli.records import STATUSES, RequestRecord
-from prs_cli.rules.requests import completion_dates, overdue_reason, request_dates
+from prs_cli.rules.requests import awaiting_sample, completion_dates, overdue_reason, request_dates
 
 # seed:000: Priority Service 2 requests by 20 August 2026 (seven days after A level results);
 # completion within 15 calendar days of receipt (14 Aug -> 29 Aug).
@@ -55,3 +55,13 @@ def test_the_feed_carries_the_completion_date_of_each_request_the_board_must_ans
     found = list(completion_dates(calendar, [PS2, SENT, done, beyond]))
     assert [(record.id, due.date) for record, due in found] == [(1, date(2026, 8, 29))]
     assert found[0][1].source == "seed:000"
+
+
+def test_a_service_3_review_awaits_its_sample_before_it_has_a_completion_date(calendar):
+    # seed:000 / AQA-MOD: Service 3 completes up to 35 calendar days after the sample arrives.
+    s3 = replace(SENT, awarding_body="AQA", qualification="gcse", service="S3", component="8702C", candidate=None)
+    assert awaiting_sample(calendar, s3, request_dates(calendar, s3))
+    arrived = replace(s3, sample_received_on=date(2026, 9, 1))
+    assert request_dates(calendar, arrived).completion_due.date == date(2026, 10, 6)
+    assert not awaiting_sample(calendar, arrived, request_dates(calendar, arrived))
+    assert not awaiting_sample(calendar, SENT, request_dates(calendar, SENT))  # PS2 runs from receipt

@@ -30,7 +30,7 @@ def test_a_logged_request_comes_back_with_its_dates(calendar, db):
     assert (record.id, record.status, record.created_by) == (1, "draft", "eo")
     assert (dates.request_deadline.date, dates.request_deadline.source, overdue) == (date(2026, 9, 24), "seed:000", None)
     late = service.show_request(db, calendar, 1, today=date(2026, 9, 25))
-    assert late.overdue == "past request deadline"
+    assert (late.request.overdue, late.awaiting_sample) == ("past request deadline", False)
 
 
 def test_a_change_and_the_store_calls_in_it_land_together_or_not_at_all(calendar, db):

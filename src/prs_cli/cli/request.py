@@ -271,13 +271,13 @@ def show(
 
     day = common.today(today)
     cal = common.calendar(data_dir)
-    view = show_request(common.database(db), cal, request_id, today=day)
+    page = show_request(common.database(db), cal, request_id, today=day)
     if json:
-        _print_request(view)
+        _print_request(page.request)
         return
     from prs_cli.render.requests import show_text
 
-    typer.echo(show_text(view, cal))
+    typer.echo(show_text(page, cal))
 
 
 @app.command("history")

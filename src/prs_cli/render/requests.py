@@ -219,9 +219,9 @@ def _explain(answer) -> str:
     return text
 
 
-def show_text(view, calendar) -> str:
-    """Everything about one request (service.requests.RequestView), every date with its rule and source."""
-    record, dates, reason = view
+def show_text(page, calendar) -> str:
+    """Everything about one request (service.requests.RequestPage), every date with its rule and source."""
+    record, dates, reason = page.request
     service = calendar.services[record.service]
     body = calendar.awarding_bodies[record.awarding_body]
     lines = [f"Request {record.id}: {record.status}" + (f" (OVERDUE: {reason})" if reason else "")]
@@ -264,7 +264,7 @@ def show_text(view, calendar) -> str:
     lines.append(f"  Request deadline:     {_explain(dates.request_deadline)}")
     if dates.completion_due is not None:
         lines.append(f"  Completion due:       {_explain(dates.completion_due)}")
-    elif record.status == "submitted" and service.completion_from == "sample_received":
+    elif page.awaiting_sample:
         lines.append("  Completion due:       when the sample arrives (prs request submit ID --sample-received DATE)")
     if dates.appeal_deadline is not None:
         lines.append(f"  Appeal deadline:      {_explain(dates.appeal_deadline)}")

@@ -65,6 +65,16 @@ def overdue_reason(record: RequestRecord, dates: RequestDates, today: date) -> s
     return None
 
 
+def awaiting_sample(calendar: Calendar, record: RequestRecord, dates: RequestDates) -> bool:
+    """With the board, for a service whose completion runs from the moderation sample's arrival
+    (Service 3), and no sample logged yet: its completion date is still to come."""
+    return (
+        record.status == "submitted"
+        and dates.completion_due is None
+        and calendar.services[record.service].completion_from == "sample_received"
+    )
+
+
 def completion_dates(calendar: Calendar, requests: Iterable[RequestRecord]) -> Iterator[tuple[RequestRecord, Answer]]:
     """(request, completion due) for each request the board has and must still answer; a
     request whose dates fall in a year the calendar's bank holidays do not cover has none."""

@@ -18,7 +18,7 @@ from prs_cli.errors import PrsError
 from prs_cli.records import STATUSES, RequestRecord
 from prs_cli.rules import intake
 from prs_cli.rules.deadlines import Answer
-from prs_cli.rules.requests import RequestDates, overdue_reason, request_dates
+from prs_cli.rules.requests import RequestDates, awaiting_sample, overdue_reason, request_dates
 from prs_cli.service.database import Database
 from prs_cli.store.requests import Filters
 
@@ -29,6 +29,13 @@ class RequestView(NamedTuple):
     record: RequestRecord
     dates: RequestDates
     overdue: str | None
+
+
+class RequestPage(NamedTuple):
+    """`prs request show`: the request, and whether its completion date waits for a sample."""
+
+    request: RequestView
+    awaiting_sample: bool
 
 
 class Logged(NamedTuple):
@@ -260,9 +267,10 @@ def list_requests(
     return Listing(rows, True, limit, total, len(rows) == limit and total != limit)
 
 
-def show_request(db: Database, calendar, request_id: int, *, today: date) -> RequestView:
+def show_request(db: Database, calendar, request_id: int, *, today: date) -> RequestPage:
     repo = db.requests()
-    return _view(calendar, repo, repo.get(request_id), today)
+    view = _view(calendar, repo, repo.get(request_id), today)
+    return RequestPage(view, awaiting_sample(calendar, view.record, view.dates))
 
 
 def request_history(db: Database, request_id: int):
