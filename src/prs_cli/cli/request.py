@@ -310,7 +310,7 @@ def import_requests(
 ) -> None:
     """Log every row of a CSV file, or none: each bad row is reported as FILE:LINE."""
     from prs_cli.errors import InputError
-    from prs_cli.render.console import progress_bar
+    from prs_cli.render.console import ProgressBar
     from prs_cli.service.requests import import_requests as check_and_store
 
     day = common.today(today)
@@ -318,7 +318,7 @@ def import_requests(
     who = common.who(by)
 
     def progress(rows: int):
-        return progress_bar(sys.stderr.isatty() and rows > PROGRESS_MIN_ROWS, rows * 2)
+        return ProgressBar(sys.stderr.isatty() and rows > PROGRESS_MIN_ROWS, rows * 2)
 
     result = check_and_store(common.database(db), cal, file, today=day, by=who, progress=progress)
     if result.problems:

@@ -45,9 +45,9 @@ def printable(text: str) -> str:
     return text if text.isprintable() else "".join(c if c.isprintable() else " " for c in text)
 
 
-class progress_bar:
+class ProgressBar:
     """A rich progress bar on stderr when `enabled` (a large import on a terminal), else
-    nothing; used as `with progress_bar(on, total) as advance: advance(n)`."""
+    nothing; used as `with ProgressBar(on, total) as advance: advance(n)`."""
 
     def __init__(self, enabled: bool, total: int):
         self.enabled = enabled
