@@ -3,7 +3,6 @@ completion dates a calendar feed carries."""
 
 from __future__ import annotations
 
-from dataclasses import replace
 from datetime import date
 
 import pytest
@@ -13,11 +12,18 @@ from prs_cli.rules.requests import awaiting_sample, completion_dates, overdue_re
 
 # seed:000: Priority Service 2 requests by 20 August 2026 (seven days after A level results);
 # completion within 15 calendar days of receipt (14 Aug -> 29 Aug).
-PS2 = RequestRecord(
+PS2_FIELDS = dict(
     id=1, status="draft", series="june-2026", awarding_body="OCR", qualification="gce-a-level",
     service="PS2", component="H240/01", candidate="1234", name=None,
 )
-SENT = replace(PS2, status="submitted", received_on=date(2026, 8, 14))
+
+
+def request(**changes) -> RequestRecord:
+    return RequestRecord(**{**PS2_FIELDS, **changes})
+
+
+PS2 = request()
+SENT = request(status="submitted", received_on=date(2026, 8, 14))
 
 
 def reason(calendar, record, today):
@@ -39,7 +45,7 @@ def test_a_submitted_request_is_overdue_the_day_after_its_completion_date(calend
 
 @pytest.mark.parametrize("status", [s for s in STATUSES if s not in ("draft", "submitted")])
 def test_a_request_with_an_outcome_or_closed_is_never_overdue(calendar, status):
-    record = replace(SENT, status=status, outcome_on=date(2026, 8, 25) if status == "completed" else None)
+    record = request(status=status, received_on=date(2026, 8, 14), outcome_on=date(2026, 8, 25) if status == "completed" else None)
     assert reason(calendar, record, date(2027, 1, 1)) is None
 
 
@@ -51,7 +57,7 @@ def test_the_feed_carries_the_completion_date_of_each_request_the_board_must_ans
         service="CE1", component="Writing", candidate="0042", name=None,
         results_released=date(2031, 7, 1), received_on=date(2031, 7, 3),
     )
-    done = replace(SENT, id=3, status="completed", outcome_on=date(2026, 8, 25))
+    done = request(id=3, status="completed", received_on=date(2026, 8, 14), outcome_on=date(2026, 8, 25))
     found = list(completion_dates(calendar, [PS2, SENT, done, beyond]))
     assert [(record.id, due.date) for record, due in found] == [(1, date(2026, 8, 29))]
     assert found[0][1].source == "seed:000"
@@ -59,9 +65,11 @@ def test_the_feed_carries_the_completion_date_of_each_request_the_board_must_ans
 
 def test_a_service_3_review_awaits_its_sample_before_it_has_a_completion_date(calendar):
     # seed:000 / AQA-MOD: Service 3 completes up to 35 calendar days after the sample arrives.
-    s3 = replace(SENT, awarding_body="AQA", qualification="gcse", service="S3", component="8702C", candidate=None)
-    assert awaiting_sample(calendar, s3, request_dates(calendar, s3))
-    arrived = replace(s3, sample_received_on=date(2026, 9, 1))
+    s3 = dict(status="submitted", received_on=date(2026, 8, 14), awarding_body="AQA", qualification="gcse",
+              service="S3", component="8702C", candidate=None)
+    waiting = request(**s3)
+    assert awaiting_sample(calendar, waiting, request_dates(calendar, waiting))
+    arrived = request(**s3, sample_received_on=date(2026, 9, 1))
     assert request_dates(calendar, arrived).completion_due.date == date(2026, 10, 6)
     assert not awaiting_sample(calendar, arrived, request_dates(calendar, arrived))
     assert not awaiting_sample(calendar, SENT, request_dates(calendar, SENT))  # PS2 runs from receipt

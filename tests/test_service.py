@@ -48,9 +48,11 @@ def test_a_change_and_the_store_calls_in_it_land_together_or_not_at_all(calendar
 
 
 def _another(record, component):
-    from dataclasses import replace
+    """A new request like `record` for another component (whatever kind of record it is)."""
+    from prs_cli.records import RequestRecord
 
-    return replace(record, id=0, component=component)
+    fields = {name: getattr(record, name) for name in ("status", "series", "awarding_body", "qualification", "service", "candidate", "name")}
+    return RequestRecord(id=0, component=component, **fields)
 
 
 def test_reports_on_no_database_say_nothing_is_logged_and_create_nothing(calendar, db):
