@@ -21,7 +21,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from prs_cli.cli.due import load_agenda, load_records
+from prs_cli.service.agenda import load_agenda
 from prs_cli.render.agenda import record
 from prs_cli.rules import agenda as rules
 from prs_cli.rules.consent import consent_status, failing, kept_until
@@ -130,6 +130,18 @@ def change(path: Path, steps: list[tuple]) -> None:
         except sqlite3.IntegrityError:  # a change the schema refuses (a second open duplicate): none of it landed
             pass
     conn.close()
+
+
+def load_records(path: Path):
+    """Every request and consent in the database at `path`."""
+    from prs_cli.store.consents import list_consents
+    from prs_cli.store.requests import Requests
+
+    conn = connect(path, create=False)
+    try:
+        return Requests(conn, path).list(), list_consents(conn)
+    finally:
+        conn.close()
 
 
 def _near(conn, kind: str, n: int, value) -> set[int]:

@@ -8,7 +8,7 @@ import stat
 
 import pytest
 
-from prs_cli.cli.export import CSV_COLUMNS
+from prs_cli.render.requests import CSV_COLUMNS
 from prs_cli.render.csvout import safe_cell, to_csv
 
 NAME = "Zara Quill"

@@ -163,3 +163,24 @@ def test_busy_database_is_a_sentence_not_a_traceback(tmp_path, prs_home, cli):
     assert result.stderr.startswith("Error: the database") and "busy" in result.stderr
     assert "1234" not in result.stderr
     assert sqlite3.connect(path).execute("SELECT count(*) FROM requests").fetchone()[0] == 0
+
+
+def test_a_raw_sqlite_error_is_a_sentence_and_anything_else_is_not_swallowed(cli, monkeypatch):
+    """The root command turns a database error no repository caught into one sentence (exit 2);
+    it catches nothing else, so a bug is never dressed up as a storage problem."""
+    from prs_cli.service import status
+
+    def damaged(*args, **kwargs):
+        raise sqlite3.DatabaseError("database disk image is malformed")
+
+    monkeypatch.setattr(status, "status", damaged)
+    result = cli("status", "--series", "june-2026")
+    assert result.exit_code == 2
+    assert result.stderr.startswith("Error: the database is damaged or is not a prs database")
+
+    def bug(*args, **kwargs):
+        raise RuntimeError("a bug")
+
+    monkeypatch.setattr(status, "status", bug)
+    with pytest.raises(RuntimeError, match="a bug"):
+        cli("status", "--series", "june-2026")

@@ -75,17 +75,19 @@ def log(prs_home):
 
 def whole_list_json(calendar, path, today, *, overdue=False) -> str:
     """What `prs request list --json` printed before streaming: every record loaded, then dumped."""
-    from prs_cli.cli.request import dates_for
     from prs_cli.render.jsonout import dumps
-    from prs_cli.render.requests import as_json, overdue_reason
+    from prs_cli.render.requests import as_json
+    from prs_cli.rules.requests import overdue_reason
+    from prs_cli.service.requests import RequestView, dates_for
 
     repo = Requests(connect(path), path)
     records = repo.list()
     priors = {r.id: r for r in records}
     rows = [(r, dates_for(calendar, repo, r, priors)) for r in records]
+    views = [RequestView(r, d, overdue_reason(r, d, today)) for r, d in rows]
     if overdue:
-        rows = [(r, d) for r, d in rows if overdue_reason(r, d, today) is not None]
-    return dumps([as_json(r, d, today) for r, d in rows]) + "\n"
+        views = [v for v in views if v.overdue is not None]
+    return dumps([as_json(v) for v in views]) + "\n"
 
 
 # --- the store ------------------------------------------------------------------------------
@@ -273,13 +275,13 @@ def test_csv_export_streams_every_request(cli, log, tmp_path):
 
 
 def test_indexed_consent_check_judges_as_the_full_scan_did(calendar, log):
-    from prs_cli.cli.consent import _check_rows
     from prs_cli.rules.consent import consent_status
+    from prs_cli.service.consent import _check_rows
     from prs_cli.store import consents
 
     conn = connect(log)
     everything = consents.list_consents(conn)
-    rows = _check_rows(calendar, conn)
+    rows = [row._asdict() for row in _check_rows(calendar, conn)]
     repo = Requests(conn)
     expected = {
         r.id: consent_status(calendar, r, everything).status
@@ -352,7 +354,7 @@ def test_consents_for_many_requests_are_those_for_each(log):
 
 
 def test_consent_check_in_small_batches_gives_the_same_rows(cli, log, monkeypatch):
-    from prs_cli.cli import consent
+    from prs_cli.service import consent
 
     whole = cli("consent", "check", "--json", "--all").stdout
     monkeypatch.setattr(consent, "CHECK_BATCH", 2)

@@ -58,13 +58,6 @@ def check_submitter(settings: Settings, name: str | None) -> None:
         f"{who}; only authorised staff may submit requests, so give --by with one of: "
         f"{', '.join(settings.authorised_staff)} (see 'prs config show')"
     )
-HELP = {
-    "centre_number": "the centre number (5 digits)",
-    "centre_name": "the centre's name, shown at the top of `prs summary`",
-    "lead_days": f"internal lead time in days before a board's deadline (default 2, {LEAD_DAYS_RANGE[0]} to {LEAD_DAYS_RANGE[1]})",
-    "authorised_staff": "staff who may submit requests, comma-separated (empty: anyone)",
-    "look_ahead_days": "days ahead `prs due` looks (default 14)",
-}
 
 
 def _fold(name: str) -> str:

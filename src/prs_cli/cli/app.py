@@ -67,15 +67,19 @@ class _PrsGroup(TyperGroup):
         except PrsError as error:
             typer.echo(format_error(error), err=True)
             raise typer.Exit(int(error.exit_code)) from None
-        except Exception as error:
-            sqlite3 = sys.modules.get("sqlite3")
-            if sqlite3 is None or not isinstance(error, sqlite3.Error):
-                raise
+        except _sqlite_errors() as error:  # evaluated only once something was raised
             from prs_cli.store.db import storage_error
 
             problem = storage_error(error)
             typer.echo(format_error(problem), err=True)
             raise typer.Exit(int(problem.exit_code)) from None
+
+
+def _sqlite_errors() -> tuple[type[Exception], ...]:
+    """sqlite3.Error once sqlite3 is loaded, else nothing: a command that never opened the
+    database cannot raise it, and importing sqlite3 only to name it would slow every start."""
+    sqlite3 = sys.modules.get("sqlite3")
+    return (sqlite3.Error,) if sqlite3 is not None else ()
 
 
 def all_commands():

@@ -1,4 +1,5 @@
-"""Options that mean the same on every command, and the few steps every command shares."""
+"""Options that mean the same on every command, and the few parsing and loading steps every
+command shares: the one module cli/ modules import besides their own (tests/test_layers.py)."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from pathlib import Path
 from typing import Annotated, Optional
 
 import typer
+
 
 def group(help: str) -> typer.Typer:
     """A command group: plain help (no rich import just to print usage), no shell-completion
@@ -48,6 +50,10 @@ DataDir = Annotated[
     ),
 ]
 Json = Annotated[bool, typer.Option("--json", help="Print JSON for scripts instead of a table.")]
+Days = Annotated[
+    Optional[int],
+    typer.Option("--days", min=0, max=366, help="Look this many days ahead. Default: look_ahead_days in 'prs config' (14)."),
+]
 
 
 def today(value: str | None) -> date:
@@ -70,7 +76,7 @@ def who(by: str | None) -> str | None:
 
     try:
         return getpass.getuser()
-    except Exception:  # noqa: BLE001 - no login name (some containers): leave it unrecorded
+    except (KeyError, OSError):  # no login name (some containers): leave it unrecorded
         return None
 
 
@@ -116,9 +122,10 @@ Db = Annotated[
 ]
 
 
-def open_db(db: Path | None, *, create: bool = True):
-    """The migrated, owner-only database connection for this command."""
+def database(db: Path | None):
+    """The database this command works on (--db, else PRS_DB, else PRS_HOME's), not yet opened:
+    the service opens it, creating it only for a command that logs something."""
     from prs_cli import paths
-    from prs_cli.store.db import connect
+    from prs_cli.service.database import Database
 
-    return connect(paths.database_path(db), create=create)
+    return Database(paths.database_path(db))

@@ -20,55 +20,21 @@ def deadlines(
     json: common.Json = False,
 ) -> None:
     """What closes when, for whom: results days, request deadlines and key dates."""
-    from prs_cli.rules.deadlines import availability, service_applies_anywhere
-    from prs_cli.rules.schedule import calendar_items, upcoming
+    from prs_cli.render import deadlines as render
+    from prs_cli.service.deadlines import deadlines as dates_for
 
     day = common.today(today)
     cal = common.calendar(data_dir)
-    filters = common.calendar_filters(cal, series, ab, qualification, service)
-    items = upcoming(calendar_items(cal, filters), day, include_past=show_all)
-
-    explanation = None
-    if filters.service and filters.qualification:
-        if filters.awarding_body:
-            answer = availability(cal, filters.awarding_body, filters.qualification, filters.service)
-        else:
-            answer = service_applies_anywhere(cal, filters.qualification, filters.service)
-        if not answer.allowed:
-            explanation = f"{answer.reason} ({answer.source})."
-            items = []
-        elif answer.status == "check":
-            explanation = f"Check with the board: {answer.reason} ({answer.source})."
-
+    found = dates_for(cal, common.calendar_filters(cal, series, ab, qualification, service), today=day, include_past=show_all)
+    explanation = render.availability_note(found.availability)
     if json:
-        common.print_json([_record(item, day) for item in items])
+        common.print_json([render.record(item, day) for item in found.items])
         if explanation:
             common.note(explanation)
         return
-    from prs_cli.render.deadlines import deadlines_table
-
     if explanation:
         common.note(explanation)
-    if items:
-        deadlines_table(items, day)
+    if found.items:
+        render.deadlines_table(found.items, day)
     elif not explanation:
         common.note(f"Nothing to show from {day.isoformat()} on; use --all to include past dates.")
-
-
-def _record(item, today) -> dict:
-    days = item.days_left(today)
-    return {
-        "date": item.date,
-        "time": item.time,
-        "days_left": days,
-        "status": "unpublished" if days is None else ("closed" if days < 0 else "open"),
-        "series": item.series,
-        "kind": item.kind,
-        "service": item.service,
-        "title": item.title,
-        "qualifications": list(item.qualifications),
-        "awarding_bodies": list(item.awarding_bodies),
-        "provisional": item.provisional,
-        "source": item.source,
-        "note": item.note,
-    }

@@ -1,6 +1,7 @@
 """`prs export`: the request log as files an officer keeps beside prs.
 
-Each format is one option and one writer below; at least one must be asked for.
+Each format is one option; at least one must be asked for. service/export.py gathers what goes
+in; render/ writes each format (csvout.py, ics.py), owner-only and atomically.
 """
 
 from __future__ import annotations
@@ -11,16 +12,6 @@ from typing import Annotated, Optional
 import typer
 
 from prs_cli.cli import common
-
-# The tracking-log columns (reference.md §6) that prs holds, in the order an office reads them.
-# Names match what `prs request import` accepts, so an export can be read back.
-CSV_COLUMNS = (
-    "id", "series", "awarding_body", "candidate_number", "uci", "candidate_name", "private", "qualification",
-    "subject", "component", "service", "results_released", "original_mark", "original_grade", "fee",
-    "request_deadline", "status", "logged_on", "logged_by", "received_on", "board_reference",
-    "sample_received_on", "completion_due", "outcome_on", "mark_after", "grade_after", "outcome",
-    "fee_refunded", "appeal_deadline", "overdue", "late_reason", "closed_reason", "note",
-)
 
 
 def export(
@@ -39,58 +30,37 @@ def export(
     data_dir: common.DataDir = None,
 ) -> None:
     """Write the tracking log (--csv, safe to open in a spreadsheet) or a calendar feed (--ics)."""
+    from prs_cli import config
     from prs_cli.errors import InputError
+    from prs_cli.service.export import export as gather
 
     if csv_file is None and ics_file is None:
         raise InputError("say what to write, for example --csv log.csv or --ics dates.ics")
     day = common.today(today)
     cal = common.calendar(data_dir)
+    feed_filters = settings = None
+    if ics_file is not None:
+        feed_filters = common.calendar_filters(cal, series, ab, qualification, service)
+        settings = config.load()  # the centre's lead time before each board deadline
+    found = gather(common.database(db), cal, settings, today=day, log=csv_file is not None, feed_filters=feed_filters)
     written = []
     if csv_file is not None:
-        count = _write_csv(csv_file, _requests(cal, db), day)
+        from prs_cli.render.csvout import write_csv
+        from prs_cli.render.requests import CSV_COLUMNS, csv_row
+
+        count = write_csv(csv_file, CSV_COLUMNS, map(csv_row, found.log))
         written.append({"format": "csv", "path": str(csv_file), "requests": count})
     if ics_file is not None:
-        from prs_cli.cli.ics import write_ics
+        from prs_cli.clock import now_utc
+        from prs_cli.files import write_private
+        from prs_cli.render.ics import feed_events, to_ics
 
-        events = write_ics(ics_file, cal, series=series, ab=ab, qualification=qualification, service=service, db=db)
-        written.append({"format": "ics", "path": str(ics_file), "events": events})
+        events = feed_events(cal, found.feed, settings.lead_days)
+        write_private(ics_file, to_ics(events, now_utc()))
+        written.append({"format": "ics", "path": str(ics_file), "events": len(events)})
     if json:
         common.print_json({"written": written})
     else:
         for item in written:
             what = f"{item['requests']} requests" if "requests" in item else f"{item['events']} events"
             typer.echo(f"Wrote {what} to {item['path']} ({item['format']}).")
-
-
-def _requests(cal, db):
-    """(record, dates) for every request in the log, oldest first, one at a time."""
-    from prs_cli import paths
-    from prs_cli.cli.request import DatesCache, open_requests
-
-    if not paths.database_path(db).exists():
-        return
-    repo = open_requests(db, create=False)
-    dates_of = DatesCache(cal, repo)
-    for record in repo.iter():
-        yield record, dates_of(record)
-
-
-def _write_csv(path: Path, rows, day) -> int:
-    from prs_cli.render.csvout import write_csv
-    from prs_cli.render.requests import overdue_reason
-
-    def line(record, dates):
-        return (
-            record.id, record.series, record.awarding_body, record.candidate, record.uci, record.name,
-            record.private_candidate, record.qualification, record.subject, record.component, record.service,
-            record.results_released, record.original_mark, record.original_grade, record.fee,
-            dates.request_deadline.date, record.status,
-            record.created_at.date() if record.created_at else None, record.created_by, record.received_on,
-            record.board_reference, record.sample_received_on,
-            dates.completion_due.date if dates.completion_due else None, record.outcome_on, record.mark_after,
-            record.grade_after, record.outcome, record.fee_refunded,
-            dates.appeal_deadline.date if dates.appeal_deadline else None,
-            overdue_reason(record, dates, day) is not None, record.late_reason, record.closed_reason, record.note,
-        )
-
-    return write_csv(path, CSV_COLUMNS, (line(record, dates) for record, dates in rows))

@@ -1,11 +1,12 @@
 """`prs request`: the request log, from first request to outcome and appeal.
 
-Each command reads top to bottom: parse, load, call the rules (rules/intake.py), store
-(store/requests.py), render (render/requests.py).
+Each command parses its options, calls one function of service/requests.py and renders what it
+returns (render/requests.py).
 """
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 from typing import Annotated, Optional
 
@@ -21,86 +22,21 @@ RequestId = Annotated[int, typer.Argument(help="The request's id (prs request li
 By = Annotated[Optional[str], typer.Option("--by", help="Who did it, for the audit trail. Default: your login name.")]
 
 
-# --- shared steps ---------------------------------------------------------------------------
-
-
-def open_requests(db: Path | None, *, create: bool = True):
-    from prs_cli import paths
-    from prs_cli.store.requests import Requests
-
-    return Requests(common.open_db(db, create=create), paths.database_path(db))
-
-
-def kept(repo, write):
-    """`write()` and the agenda keys of every request it can affect, in one transaction
-    (service/agenda_keys.py); returns what `write` returns (a record or a list of them)."""
-    from prs_cli.service import agenda_keys
-    from prs_cli.store.db import transaction
-
-    with transaction(repo.conn, repo.path):
-        stored = write()
-        ids = [r.id for r in (stored if isinstance(stored, list) else [stored])]
-        agenda_keys.refresh(repo.conn, agenda_keys.near(repo.conn, requests=ids))
-    return stored
-
-
-def dates_for(cal, repo, record, priors: dict | None = None):
-    """request_dates with the outcome of the request it follows, when it follows one."""
-    from prs_cli.rules.requests import request_dates
-
-    prior_outcome = None
-    if record.follows_request is not None:
-        prior = (priors or {}).get(record.follows_request) or repo.get(record.follows_request)
-        prior_outcome = prior.outcome_on
-    return request_dates(cal, record, prior_outcome)
-
-
-class DatesCache:
-    """dates_for over a whole log: the outcomes of followed requests read in one query, and
-    each distinct question asked of the rules once (request_dates is pure; on a real log
-    thousands of requests share a board, service, series and received date)."""
-
-    def __init__(self, cal, repo):
-        self.cal = cal
-        self.repo = repo
-        self.priors = repo.prior_outcomes()
-        self.cache: dict = {}
-
-    def __call__(self, record):
-        from prs_cli.rules.requests import request_dates
-
-        prior_outcome = None
-        if record.follows_request is not None:
-            if record.follows_request in self.priors:
-                prior_outcome = self.priors[record.follows_request]
-            else:
-                prior_outcome = self.repo.get(record.follows_request).outcome_on
-        key = (  # every field of the record request_dates reads
-            record.series, record.awarding_body, record.qualification, record.service, record.results_released,
-            record.received_on, record.sample_received_on, record.outcome_on, prior_outcome,
-        )
-        dates = self.cache.get(key)
-        if dates is None:
-            dates = self.cache[key] = request_dates(self.cal, record, prior_outcome)
-        return dates
-
-
-def _print_record(cal, repo, record, day) -> None:
+def _print_request(view) -> None:
     from prs_cli.render.requests import as_json
 
-    common.print_json(as_json(record, dates_for(cal, repo, record), day))
+    common.print_json(as_json(view))
 
 
-def _log_new(cal, repo, prepared, record, who, day, json: bool) -> None:
-    """Store a checked new request, tell the officer what they should know, print its id."""
-    stored = kept(repo, lambda: repo.add(record, by=who))
-    _warn(prepared.warnings)
-    if prepared.fee_note:
-        common.note(prepared.fee_note)
+def _show_logged(logged, json: bool) -> None:
+    """A new request: what the officer should know, then its id (or JSON)."""
+    _warn(logged.warnings)
+    if logged.fee_note:
+        common.note(logged.fee_note)
     if json:
-        _print_record(cal, repo, stored, day)
+        _print_request(logged.request)
     else:
-        typer.echo(stored.id)
+        typer.echo(logged.request.record.id)
 
 
 def _warn(messages) -> None:
@@ -137,21 +73,19 @@ def add(
     data_dir: common.DataDir = None,
 ) -> None:
     """Log a request; refused, with nothing written, when the board would refuse it."""
-    from prs_cli.rules import intake
+    from prs_cli.rules.intake import RequestInput
+    from prs_cli.service.requests import add_request
 
     day = common.today(today)
-    given = intake.RequestInput(
+    given = RequestInput(
         awarding_body=ab, qualification=qualification, service=service, component=component,
         candidate=candidate, name=name, uci=uci, private_candidate=private or None, series=series,
         subject=subject, original_mark=mark, original_grade=grade, fee=fee, note=note,
         late_reason=late_reason, results_released=common.optional_date(results_released, "--results-released"),
     )
     cal = common.calendar(data_dir)
-    repo = open_requests(db)
-    prior = repo.get(follows) if follows is not None else None
-    who = common.who(by)
-    prepared = intake.prepare_request(cal, given, today=day, by=who, prior=prior)
-    _log_new(cal, repo, prepared, prepared.record, who, day, json)
+    logged = add_request(common.database(db), cal, given, follows=follows, today=day, by=common.who(by))
+    _show_logged(logged, json)
 
 
 @app.command("submit")
@@ -167,34 +101,24 @@ def submit(
     data_dir: common.DataDir = None,
 ) -> None:
     """Record that the board received a request; its completion date follows."""
-    from prs_cli.rules import intake
+    from prs_cli import config
+    from prs_cli.service.requests import submit_request
 
     day = common.today(today)
     received_on = common.optional_date(received, "--received")
     sample_on = common.optional_date(sample_received, "--sample-received")
     cal = common.calendar(data_dir)
-    repo = open_requests(db, create=False)
-    record = repo.get(request_id)
-    who = common.who(by)
-    from prs_cli import config
-
-    config.check_submitter(config.load(), who)  # issue 5: only authorised staff submit
-    change = intake.submit(cal, record, received=received_on, today=day, reference=ref, sample_received=sample_on, by=who)
-    from prs_cli.cli.consent import require_consent
-
-    require_consent(cal, repo.conn, record)  # issue 4: no submission without valid consent
-    stored = kept(repo, lambda: repo.submit(change.record, by=who, previous_status=record.status))
-    _warn(change.warnings)
+    result = submit_request(
+        common.database(db), cal, config.load(), request_id,
+        received=received_on, sample_received=sample_on, reference=ref, today=day, by=common.who(by),
+    )
+    _warn(result.warnings)
     if json:
-        _print_record(cal, repo, stored, day)
+        _print_request(result.request)
         return
-    due = dates_for(cal, repo, stored).completion_due
-    from prs_cli.rules.days import when
+    from prs_cli.render.requests import submitted_line
 
-    line = f"Request {stored.id} submitted"
-    if due is not None:
-        line += f"; completion due {when(due.date)} ({due.rule}; {due.source})"
-    typer.echo(line)
+    typer.echo(submitted_line(result.request))
 
 
 @app.command("outcome")
@@ -210,37 +134,21 @@ def outcome(
     data_dir: common.DataDir = None,
 ) -> None:
     """Record the board's outcome: up, down or unchanged, the fee, and the appeal deadline."""
-    from prs_cli.rules import intake
+    from prs_cli.service.requests import record_outcome
 
     day = common.today(today)
     on_day = common.optional_date(on, "--on")
     cal = common.calendar(data_dir)
-    repo = open_requests(db, create=False)
-    record = repo.get(request_id)
-    result = intake.record_outcome(cal, record, on=on_day, today=day, mark_after=mark_after, grade_after=grade_after)
-    stored = kept(repo, lambda: repo.outcome(result.record, by=common.who(by), direction=result.direction))
+    result = record_outcome(
+        common.database(db), cal, request_id, on=on_day, mark_after=mark_after, grade_after=grade_after, today=day, by=common.who(by)
+    )
     if json:
-        _print_record(cal, repo, stored, day)
+        _print_request(result.request)
         return
-    from prs_cli.rules.days import when
+    from prs_cli.render.requests import outcome_lines
 
-    typer.echo(f"Request {stored.id} completed on {when(stored.outcome_on)}: {_direction_text(stored, result.direction)}.")
-    typer.echo(f"Fee: {result.refund}.")
-    if result.appeal is not None:
-        typer.echo(f"Appeal deadline: {when(result.appeal.date)} ({result.appeal.rule}; {result.appeal.source}).")
-
-
-def _direction_text(record, direction: str) -> str:
-    what = {"up": "went up", "down": "went down", "unchanged": "stayed the same", "changed": "changed"}[direction]
-    parts = []
-    if record.original_grade or record.grade_after:
-        parts.append(f"grade {record.original_grade or '?'} -> {record.grade_after or record.original_grade or '?'}")
-    if record.mark_after is not None:
-        parts.append(f"mark {record.original_mark if record.original_mark is not None else '?'} -> {record.mark_after}")
-    text = f"the result {what}"
-    if direction == "changed":
-        text += " (prs cannot order this grade scale)"
-    return text + (f" ({', '.join(parts)})" if parts else "")
+    for line in outcome_lines(result):
+        typer.echo(line)
 
 
 @app.command("appeal")
@@ -255,21 +163,13 @@ def appeal(
     data_dir: common.DataDir = None,
 ) -> None:
     """Log a preliminary appeal (APP1) against a completed review; prints the appeal's id."""
-    from prs_cli.rules import intake
+    from prs_cli.service.requests import appeal as log_appeal
 
     day = common.today(today)
     on_day = common.optional_date(on, "--on")
     cal = common.calendar(data_dir)
-    repo = open_requests(db, create=False)
-    review = repo.get(request_id)
-    who = common.who(by)
-    intake.check_appeal(cal, review, on=on_day, today=day)
-    prepared = intake.prepare_request(cal, intake.RequestInput(service="APP1"), today=on_day, by=who, prior=review, allow_late=False)
-    change = intake.submit(cal, prepared.record, received=on_day, today=day, reference=ref, by=who)
-    from prs_cli.cli.consent import require_consent
-
-    require_consent(cal, repo.conn, change.record, f"request {review.id} cannot be appealed")
-    _log_new(cal, repo, prepared, change.record, who, day, json)
+    logged = log_appeal(common.database(db), cal, request_id, on=on_day, reference=ref, today=day, by=common.who(by))
+    _show_logged(logged, json)
 
 
 @app.command("withdraw")
@@ -301,17 +201,14 @@ def reject(
 
 
 def _close(request_id, status, reason, by, db, today, json, data_dir) -> None:
-    from prs_cli.rules import intake
+    from prs_cli.service.requests import close_request
 
     day = common.today(today)
-    repo = open_requests(db, create=False)
-    record = repo.get(request_id)
-    change = intake.close(record, status=status, reason=reason)
-    stored = kept(repo, lambda: repo.close(change.record, by=common.who(by), previous_status=record.status))
+    view = close_request(common.database(db), common.calendar(data_dir), request_id, status=status, reason=reason, today=day, by=common.who(by))
     if json:
-        _print_record(common.calendar(data_dir), repo, stored, day)
+        _print_request(view)
     else:
-        typer.echo(f"Request {stored.id} {status}.")
+        typer.echo(f"Request {view.record.id} {status}.")
 
 
 LIST_LIMIT = 50  # a screenful: the log of a whole centre over years is for --all or an export
@@ -334,62 +231,29 @@ def list_requests(
 ) -> None:
     """The last requests logged (50 unless --limit or --all), or those matching the filters,
     oldest first; --json prints an array."""
-    from prs_cli import codes, paths
-    from prs_cli.records import STATUSES
-    from prs_cli.render.requests import overdue_reason
-    from prs_cli.rules import intake
-    from prs_cli.store.requests import Filters
+    from prs_cli.service.requests import list_requests as matching
 
     day = common.today(today)
     cal = common.calendar(data_dir)
-    filters = Filters(
-        status=codes.resolve("status", status, STATUSES) if status else None,
-        awarding_body=codes.resolve("awarding body", ab, cal.awarding_bodies) if ab else None,
-        service=codes.resolve("service", service, cal.services) if service else None,
-        series=codes.resolve("series", series, cal.series) if series else None,
-        candidate=intake.check_candidate(candidate) if candidate is not None else None,
-        open_only=overdue,  # only a draft or a submitted request can be overdue
+    listing = matching(
+        common.database(db), cal, status=status, awarding_body=ab, service=service, series=series,
+        candidate=candidate, overdue=overdue, limit=None if every else limit, today=day,
     )
-    if not paths.database_path(db).exists():
+    if not listing.logged:
         if json:
             common.print_json([])
         else:
             common.note("No requests logged yet.")
         return
-    repo = open_requests(db, create=False)
-    dates_of = DatesCache(cal, repo)
-
-    def matching(records):
-        for record in records:
-            dates = dates_of(record)
-            if overdue and overdue_reason(record, dates, day) is None:
-                continue
-            yield record, dates
-
-    more = None
-    if every:
-        rows = matching(repo.iter(filters))
-    else:  # the newest `limit`, then shown oldest first like the rest of the log
-        from itertools import islice
-
-        rows = list(islice(matching(repo.iter(filters, newest_first=True)), limit))[::-1]
-        total = None if overdue else repo.count(filters)  # counting the overdue means judging every one
-        if len(rows) == limit and total != limit:
-            shown = f"The last {limit:,} of {total:,} requests" if total else f"The last {limit:,} overdue requests; there may be more"
-            more = f"{shown}; --all lists every one, --limit N the last N."
+    from prs_cli.render import requests as render
 
     if json:
-        import sys
-
         from prs_cli.render.jsonout import write_array
-        from prs_cli.render.requests import as_json
 
-        write_array((as_json(record, dates, day) for record, dates in rows), sys.stdout.write)
-    else:
-        from prs_cli.render.requests import requests_table
-
-        if not requests_table(rows, day):
-            common.note("No requests match.")
+        write_array(map(render.as_json, listing.rows), sys.stdout.write)
+    elif not render.requests_table(listing.rows, day):
+        common.note("No requests match.")
+    more = render.listing_note(listing)
     if more:
         common.note(more)
 
@@ -403,16 +267,17 @@ def show(
     data_dir: common.DataDir = None,
 ) -> None:
     """Everything about one request, with each date and the rule behind it."""
+    from prs_cli.service.requests import show_request
+
     day = common.today(today)
     cal = common.calendar(data_dir)
-    repo = open_requests(db, create=False)
-    record = repo.get(request_id)
+    page = show_request(common.database(db), cal, request_id, today=day)
     if json:
-        _print_record(cal, repo, record, day)
+        _print_request(page.request)
         return
     from prs_cli.render.requests import show_text
 
-    typer.echo(show_text(record, dates_for(cal, repo, record), day, cal))
+    typer.echo(show_text(page, cal))
 
 
 @app.command("history")
@@ -424,16 +289,14 @@ def history(
     data_dir: common.DataDir = None,
 ) -> None:
     """The audit trail of one request: every change, when (UTC) and by whom."""
-    repo = open_requests(db, create=False)
-    events = repo.history(request_id)
-    if json:
-        common.print_json(
-            [{"id": e.id, "at": e.at, "by": e.by, "action": e.action, "request": e.request_id, "details": e.details} for e in events]
-        )
-        return
-    from prs_cli.render.requests import history_table
+    from prs_cli.render.requests import history_json, history_table
+    from prs_cli.service.requests import request_history
 
-    history_table(events)
+    events = request_history(common.database(db), request_id)
+    if json:
+        common.print_json(history_json(events))
+    else:
+        history_table(events)
 
 
 @app.command("import")
@@ -446,83 +309,24 @@ def import_requests(
     data_dir: common.DataDir = None,
 ) -> None:
     """Log every row of a CSV file, or none: each bad row is reported as FILE:LINE."""
-    import sys
-
     from prs_cli.errors import InputError
+    from prs_cli.render.console import ProgressBar
+    from prs_cli.service.requests import import_requests as check_and_store
 
     day = common.today(today)
     cal = common.calendar(data_dir)
     who = common.who(by)
-    from prs_cli.request_csv import read_rows
 
-    rows = read_rows(file)
-    repo = open_requests(db)
-    show_progress = sys.stderr.isatty() and len(rows) > PROGRESS_MIN_ROWS
-    with _progress(show_progress, len(rows)) as advance:
-        records, problems = _check_rows(cal, repo, file, rows, day, who, advance)
-        if problems:
-            for problem in problems:
-                common.note(problem)
-            raise InputError(f"{len(problems)} of {len(rows)} rows in {file} have problems; nothing was imported")
-        stored = kept(repo, lambda: repo.add_many(records, by=who, action="imported", progress=lambda n: advance(1)))
+    def progress(rows: int):
+        return ProgressBar(sys.stderr.isatty() and rows > PROGRESS_MIN_ROWS, rows * 2)
+
+    result = check_and_store(common.database(db), cal, file, today=day, by=who, progress=progress)
+    if result.problems:
+        for problem in result.problems:
+            common.note(problem)
+        raise InputError(f"{len(result.problems)} of {result.rows} rows in {file} have problems; nothing was imported")
+    stored = result.stored
     if json:
         common.print_json({"imported": len(stored), "ids": [r.id for r in stored]})
     else:
         typer.echo(f"Imported {len(stored)} request{'s' if len(stored) != 1 else ''} from {file}.")
-
-
-# --- import ---------------------------------------------------------------------------------
-
-
-def _check_rows(cal, repo, file, rows, day, who, advance):
-    """Every row checked as `prs request add` would, plus duplicates within the file and
-    against the log; returns (records, problems as FILE:LINE: sentence)."""
-    from prs_cli.errors import PrsError
-    from prs_cli.request_csv import row_input
-    from prs_cli.rules.intake import prepare_request
-
-    records, problems, seen = [], [], {}
-    for line, values in rows:
-        advance(1)
-        try:
-            record = prepare_request(cal, row_input(values), today=day, by=who).record
-        except PrsError as error:
-            problems.append(f"{file}:{line}: {error.message}" + (f"; {error.hint}" if error.hint else ""))
-            continue
-        key = (record.candidate, record.component, record.service, record.series, record.awarding_body)
-        if key in seen:
-            problems.append(f"{file}:{line}: the same candidate, component, service and series as line {seen[key]}")
-            continue
-        seen[key] = line
-        existing = repo.duplicate_of(record)
-        if existing is not None:
-            problems.append(f"{file}:{line}: already logged as request {existing}")
-            continue
-        records.append(record)
-    return records, problems
-
-
-class _progress:
-    """A rich progress bar on stderr for large imports on a terminal; otherwise nothing."""
-
-    def __init__(self, enabled: bool, rows: int):
-        self.enabled = enabled
-        self.rows = rows
-        self.bar = None
-
-    def __enter__(self):
-        if not self.enabled:
-            return lambda n: None
-        from rich.progress import Progress
-
-        from prs_cli.render.console import console
-
-        self.bar = Progress(console=console(stderr=True), transient=True)
-        self.bar.start()
-        task = self.bar.add_task("Importing", total=self.rows * 2)
-        return lambda n: self.bar.advance(task, n)
-
-    def __exit__(self, *exc):
-        if self.bar is not None:
-            self.bar.stop()
-        return False

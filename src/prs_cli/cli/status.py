@@ -17,84 +17,12 @@ def status(
     json: common.Json = False,
 ) -> None:
     """The numbers a senior leader asks for: how many requests, where they stand, what they cost."""
-    from prs_cli import codes
-    from prs_cli.paths import database_path
-    from prs_cli.rules.status import current_series, status_report
+    from prs_cli.render import status as render
+    from prs_cli.service.status import status as report_for
 
     cal = common.calendar(data_dir)
-    chosen = codes.resolve("series", series, cal.series) if series else current_series(cal, common.today(today))
-    report = status_report(_counts(database_path(db), chosen), chosen)
+    report = report_for(common.database(db), cal, series=series, today=common.today(today))
     if json:
-        common.print_json(_record(report))
-        return
-    _print(cal, report)
-
-
-def _counts(path, series) -> list[tuple]:
-    """The series' requests counted in SQL; no database yet simply means nothing logged."""
-    if not path.exists():
-        return []
-    from prs_cli.store.agenda import status_counts
-    from prs_cli.store.db import connect
-
-    conn = connect(path, create=False)
-    try:
-        return status_counts(conn, series)
-    finally:
-        conn.close()
-
-
-def _money(value) -> str:
-    return f"{value:.2f}"
-
-
-def _record(report) -> dict:
-    fees = report.fees
-    return {
-        "series": report.series,
-        "total": report.total,
-        "by_status": report.by_status,
-        "by_board": report.by_board,
-        "by_service": report.by_service,
-        "outcomes": report.outcomes,
-        "fees": {
-            "committed": _money(fees.committed),
-            "refunded": _money(fees.refunded),
-            "net": _money(fees.net),
-            "planned": _money(fees.planned),
-            "not_logged": fees.not_logged,
-        },
-    }
-
-
-def _print(cal, report) -> None:
-    from rich.table import Table
-
-    from prs_cli.render.console import console
-    from prs_cli.rules.status import STATUSES
-
-    name = cal.series[report.series].name if report.series in cal.series else report.series
-    out = console()
-    counts = ", ".join(f"{n} {s}" for s, n in report.by_status.items() if n)
-    out.print(f"{name}: {report.total} request{'s' if report.total != 1 else ''}" + (f" ({counts})" if counts else ""))
-    for title, rows in (("Awarding body", report.by_board), ("Service", report.by_service)):
-        if not rows:
-            continue
-        table = Table(title_justify="left")
-        table.add_column(title, no_wrap=True)
-        for s in STATUSES:
-            table.add_column(s.capitalize(), justify="right")
-        table.add_column("Total", justify="right")
-        for key, row in rows.items():
-            table.add_row(key, *(str(row[s]) for s in STATUSES), str(row["total"]))
-        out.print(table)
-    outcomes = report.outcomes
-    out.print(f"Outcomes: {outcomes['up']} up, {outcomes['unchanged']} unchanged, {outcomes['down']} down")
-    fees = report.fees
-    line = (
-        f"Fees: £{_money(fees.committed)} committed, £{_money(fees.refunded)} refunded, "
-        f"£{_money(fees.net)} net; £{_money(fees.planned)} more in drafts"
-    )
-    if fees.not_logged:
-        line += f"; {fees.not_logged} submitted request{'s' if fees.not_logged != 1 else ''} with no fee logged"
-    out.print(line)
+        common.print_json(render.record(report))
+    else:
+        render.print_report(cal, report)

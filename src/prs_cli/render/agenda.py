@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections import Counter
 from datetime import date
 
-from prs_cli.render.console import SEVERITY_STYLE, console
+from prs_cli.render.console import SEVERITY_STYLE, console, days_phrase, printable
 from prs_cli.rules.days import when
 
 HEADINGS = {"overdue": "Overdue", "due": "Due within 2 days", "upcoming": "Coming up"}
@@ -30,20 +30,21 @@ def record(item) -> dict:
     }
 
 
+def summary_json(agenda) -> dict:
+    """`prs summary --format json` (service.agenda.Agenda)."""
+    settings = agenda.settings
+    return {
+        "centre": {"number": settings.centre_number, "name": settings.centre_name},
+        "today": agenda.today,
+        "days": agenda.days,
+        "counts": counts(agenda.items),
+        "items": [record(item) for item in agenda.items],
+    }
+
+
 def counts(items) -> dict[str, int]:
     found = Counter(item.severity for item in items)
     return {severity: found.get(severity, 0) for severity in HEADINGS}
-
-
-def left(days: int) -> str:
-    """'today', 'in 3 days', '2 days ago'."""
-    if days == 0:
-        return "today"
-    if days == 1:
-        return "tomorrow"
-    if days == -1:
-        return "1 day ago"
-    return f"in {days} days" if days > 0 else f"{-days} days ago"
 
 
 def counts_line(items, days: int) -> str:
@@ -66,7 +67,7 @@ def agenda_table(items, today: date, days: int) -> None:
         what = Text(item.title)
         if item.detail:
             what.append("\n" + item.detail, style="dim")
-        table.add_row(when(item.date), left(item.days_left), what, style=SEVERITY_STYLE[item.severity])
+        table.add_row(when(item.date), days_phrase(item.days_left), what, style=SEVERITY_STYLE[item.severity])
     console().print(table)
 
 
@@ -84,9 +85,9 @@ def agenda_text(items, today: date, days: int, settings) -> str:
             continue
         lines += ["", f"{heading.upper()} ({len(group)})"]
         for item in group:
-            lines.append(f"- {when(item.date)} ({left(item.days_left)}): {_clean(item.title)}")
+            lines.append(f"- {when(item.date)} ({days_phrase(item.days_left)}): {printable(item.title)}")
             if item.detail:
-                lines.append(f"    {_clean(item.detail)}")
+                lines.append(f"    {printable(item.detail)}")
     if not items:
         lines += ["", "Nothing is overdue or due in the window."]
     return "\n".join(lines) + "\n"
@@ -102,16 +103,11 @@ def agenda_markdown(items, today: date, days: int, settings) -> str:
         for item in group:
             what = _cell(item.title) + (f"<br>{_cell(item.detail)}" if item.detail else "")
             ids = ", ".join(map(str, item.request_ids))
-            lines.append(f"| {when(item.date)} | {left(item.days_left)} | {what} | {ids} |")
+            lines.append(f"| {when(item.date)} | {days_phrase(item.days_left)} | {what} | {ids} |")
     if not items:
         lines += ["", "Nothing is overdue or due in the window."]
     return "\n".join(lines) + "\n"
 
 
-def _clean(text: str) -> str:
-    """Calendar notes and logged text may hold any character: keep mail to printable text."""
-    return "".join(ch if ch.isprintable() else " " for ch in text)
-
-
 def _cell(text: str) -> str:
-    return _clean(text).replace("|", "\\|")
+    return printable(text).replace("|", "\\|")

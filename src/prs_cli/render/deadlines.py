@@ -1,4 +1,4 @@
-"""The `prs deadlines` table."""
+"""`prs deadlines` for people (a table and a remark) and for scripts (JSON)."""
 
 from __future__ import annotations
 
@@ -33,5 +33,36 @@ def deadlines_table(items, today) -> None:
         if item.note and (item.provisional or item.date is None or item.kind == "request_deadline"):
             what.append("\n" + item.note, style="dim")
         boards = ", ".join(item.awarding_bodies) if item.awarding_bodies else "all"
-        table.add_row(date_text, days_phrase(days), item.series, what, boards, Text(item.source), style=style)
+        table.add_row(date_text, days_phrase(days, counting=True), item.series, what, boards, Text(item.source), style=style)
     console().print(table)
+
+
+def record(item, today) -> dict:
+    """One date as `prs deadlines --json` prints it."""
+    days = item.days_left(today)
+    return {
+        "date": item.date,
+        "time": item.time,
+        "days_left": days,
+        "status": "unpublished" if days is None else ("closed" if days < 0 else "open"),
+        "series": item.series,
+        "kind": item.kind,
+        "service": item.service,
+        "title": item.title,
+        "qualifications": list(item.qualifications),
+        "awarding_bodies": list(item.awarding_bodies),
+        "provisional": item.provisional,
+        "source": item.source,
+        "note": item.note,
+    }
+
+
+def availability_note(answer) -> str | None:
+    """Why a named service shows no dates, or what to check with the board (None: nothing to say)."""
+    if answer is None:
+        return None
+    if not answer.allowed:
+        return f"{answer.reason} ({answer.source})."
+    if answer.status == "check":
+        return f"Check with the board: {answer.reason} ({answer.source})."
+    return None

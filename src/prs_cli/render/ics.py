@@ -17,6 +17,7 @@ from datetime import date, datetime, timedelta
 from prs_cli.calendar.model import Calendar
 from prs_cli.records import RequestRecord
 from prs_cli.rules.days import when
+from prs_cli.rules.deadlines import Answer
 
 PRODID = "-//prs//post-results services//EN"
 DOMAIN = "prs"
@@ -40,15 +41,11 @@ def _identity(*parts) -> str:
     return hashlib.sha1("\x1f".join(str(p) for p in parts).encode("utf-8")).hexdigest()[:10]
 
 
-def calendar_events(calendar: Calendar, items: Iterable, lead_days: int) -> list[Event]:
-    """Key dates and board deadlines from rules.schedule.calendar_items, plus the centre's
-    internal deadline before each board deadline (lead_days earlier, on a working day)."""
-    from prs_cli.rules.agenda import internal_deadline
-
+def calendar_events(calendar: Calendar, key_dates: Iterable, lead_days: int) -> list[Event]:
+    """Key dates and board deadlines (service.export.KeyDate), and the centre's internal deadline
+    before a board deadline where it falls earlier (lead_days, moved back to a working day)."""
     events = []
-    for item in items:
-        if item.date is None:
-            continue
+    for item, own in key_dates:
         who = item.service or _slug(item.kind)
         ident = _identity(item.kind, item.title, item.qualifications, item.awarding_bodies)
         series = calendar.series[item.series].name if item.series in calendar.series else item.series
@@ -61,8 +58,7 @@ def calendar_events(calendar: Calendar, items: Iterable, lead_days: int) -> list
             description += f" Awarding bodies: {', '.join(item.awarding_bodies)}."
         if item.kind == "request_deadline":
             events.append(Event(f"deadline-{item.series}-{who}-{ident}@{DOMAIN}", item.date, item.title, description, "Board deadline"))
-            own = internal_deadline(calendar, item.date, lead_days)
-            if own != item.date:
+            if own is not None:
                 events.append(
                     Event(
                         f"internal-{item.series}-{who}-{ident}@{DOMAIN}",
@@ -78,21 +74,10 @@ def calendar_events(calendar: Calendar, items: Iterable, lead_days: int) -> list
     return events
 
 
-def request_events(calendar: Calendar, requests: Iterable[RequestRecord]) -> list[Event]:
-    """Each open request's completion due date (submitted: the board has it)."""
-    from prs_cli.rules.days import OutsideCalendar
-    from prs_cli.rules.requests import request_dates
-
+def request_events(calendar: Calendar, completions: Iterable[tuple[RequestRecord, Answer]]) -> list[Event]:
+    """Each open request's completion due date: (request, Answer) as rules.requests.completion_dates gives them."""
     events = []
-    for record in requests:
-        if record.status != "submitted":
-            continue
-        try:
-            due = request_dates(calendar, record).completion_due
-        except OutsideCalendar:
-            continue  # a year the calendar's bank holidays do not cover: no date to give
-        if due is None or due.date is None:
-            continue
+    for record, due in completions:
         body = calendar.awarding_bodies[record.awarding_body].name if record.awarding_body in calendar.awarding_bodies else record.awarding_body
         events.append(
             Event(
@@ -105,6 +90,11 @@ def request_events(calendar: Calendar, requests: Iterable[RequestRecord]) -> lis
             )
         )
     return events
+
+
+def feed_events(calendar: Calendar, feed, lead_days: int) -> list[Event]:
+    """Every event of a service.export.Feed."""
+    return calendar_events(calendar, feed.key_dates, lead_days) + request_events(calendar, feed.completions)
 
 
 def to_ics(events: Iterable[Event], stamp: datetime) -> bytes:

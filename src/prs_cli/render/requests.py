@@ -3,20 +3,14 @@
 from __future__ import annotations
 
 import functools
+import os
+import shutil
+import sys
 from datetime import date
 
-from prs_cli.render.console import console
+from prs_cli.records import CLOSED_STATUSES
+from prs_cli.render.console import console, printable
 from prs_cli.rules.days import when
-
-
-def overdue_reason(record, dates, today: date) -> str | None:
-    """Overdue: submitted and past its completion date with no outcome (chase the board), or
-    still a draft after its request deadline (it was never sent)."""
-    if dates.overdue(record, today):
-        return "past completion due"
-    if dates.late(record, today):
-        return "past request deadline"
-    return None
 
 
 def _answer(answer) -> dict | None:
@@ -31,9 +25,10 @@ def _answer(answer) -> dict | None:
     }
 
 
-def as_json(record, dates, today: date) -> dict:
-    """The JSON shape of one request (documented in the README; keep keys stable)."""
-    reason = overdue_reason(record, dates, today)
+def as_json(view) -> dict:
+    """The JSON shape of one request (service.requests.RequestView; documented in the README;
+    keep keys stable)."""
+    record, dates, reason = view
     return {
         "id": record.id,
         "status": record.status,
@@ -96,11 +91,10 @@ _HEADERS = ("ID", "Status", "Series", "Cand", "Name", "Board", "Qualification", 
 
 
 def requests_table(rows, today: date, *, out=None) -> int:
-    """`rows`: (record, dates) pairs, possibly a generator; prints the table, returns how many."""
+    """`rows`: service.requests.RequestView, possibly a generator; prints the table, returns how many."""
 
     def lines():
-        for record, dates in rows:
-            reason = overdue_reason(record, dates, today)
+        for record, dates, reason in rows:
             outcome = record.outcome or ""
             if record.outcome_on:
                 outcome = f"{outcome} {_short(record.outcome_on)}".strip()
@@ -128,16 +122,12 @@ def stream_table(title: str, headers, rows, *, right=(), no_wrap=(), out=None) -
     row, minutes for a large log. Each row is kept as one joined string (a few MB for 100,000
     rows) until the column widths are known. Columns not in `no_wrap` wrap to fit the width
     (the terminal's, or 200 columns when the output is not a terminal)."""
-    import os
-    import shutil
-    import sys
-
     out = out or sys.stdout
     styles = list(_STYLES)
     widths = [_cells(h) for h in headers]
     lines = []
     for style, cells in rows:
-        cells = [_clean(c) for c in cells]
+        cells = [printable(c) for c in cells]
         for i, cell in enumerate(cells):
             size = _cells(cell)
             if size > widths[i]:
@@ -169,11 +159,6 @@ def stream_table(title: str, headers, rows, *, right=(), no_wrap=(), out=None) -
     chunk.append("└" + "┴".join("─" * (w + 2) for w in widths) + "┘\n")
     write("".join(chunk))
     return len(lines)
-
-
-def _clean(text: str) -> str:
-    """Text for one cell: control characters (line breaks, escapes) as spaces."""
-    return text if text.isprintable() else "".join(c if c.isprintable() else " " for c in text)
 
 
 def _cells(text: str) -> int:
@@ -234,11 +219,11 @@ def _explain(answer) -> str:
     return text
 
 
-def show_text(record, dates, today: date, calendar) -> str:
-    """Everything about one request, every date with its rule and source."""
+def show_text(page, calendar) -> str:
+    """Everything about one request (service.requests.RequestPage), every date with its rule and source."""
+    record, dates, reason = page.request
     service = calendar.services[record.service]
     body = calendar.awarding_bodies[record.awarding_body]
-    reason = overdue_reason(record, dates, today)
     lines = [f"Request {record.id}: {record.status}" + (f" (OVERDUE: {reason})" if reason else "")]
 
     def add(label: str, value) -> None:
@@ -279,7 +264,7 @@ def show_text(record, dates, today: date, calendar) -> str:
     lines.append(f"  Request deadline:     {_explain(dates.request_deadline)}")
     if dates.completion_due is not None:
         lines.append(f"  Completion due:       {_explain(dates.completion_due)}")
-    elif record.status == "submitted" and service.completion_from == "sample_received":
+    elif page.awaiting_sample:
         lines.append("  Completion due:       when the sample arrives (prs request submit ID --sample-received DATE)")
     if dates.appeal_deadline is not None:
         lines.append(f"  Appeal deadline:      {_explain(dates.appeal_deadline)}")
@@ -296,3 +281,78 @@ def history_table(events) -> None:
         details = ", ".join(f"{k}={v}" for k, v in event.details.items() if v is not None)
         table.add_row(event.at, event.by or "-", event.action, details)
     console().print(table)
+
+
+def history_json(events) -> list[dict]:
+    return [{"id": e.id, "at": e.at, "by": e.by, "action": e.action, "request": e.request_id, "details": e.details} for e in events]
+
+
+def submitted_line(view) -> str:
+    """`prs request submit`: the request and, once the board has it, when it must answer."""
+    due = view.dates.completion_due
+    line = f"Request {view.record.id} submitted"
+    if due is not None:
+        line += f"; completion due {when(due.date)} ({due.rule}; {due.source})"
+    return line
+
+
+def outcome_lines(result) -> list[str]:
+    """`prs request outcome` (service.requests.OutcomeRecorded): what changed, the fee, the appeal deadline."""
+    record = result.request.record
+    lines = [
+        f"Request {record.id} completed on {when(record.outcome_on)}: {_direction_text(record, result.direction)}.",
+        f"Fee: {result.refund}.",
+    ]
+    if result.appeal is not None:
+        lines.append(f"Appeal deadline: {when(result.appeal.date)} ({result.appeal.rule}; {result.appeal.source}).")
+    return lines
+
+
+def _direction_text(record, direction: str) -> str:
+    what = {"up": "went up", "down": "went down", "unchanged": "stayed the same", "changed": "changed"}[direction]
+    parts = []
+    if record.original_grade or record.grade_after:
+        parts.append(f"grade {record.original_grade or '?'} -> {record.grade_after or record.original_grade or '?'}")
+    if record.mark_after is not None:
+        parts.append(f"mark {record.original_mark if record.original_mark is not None else '?'} -> {record.mark_after}")
+    text = f"the result {what}"
+    if direction == "changed":
+        text += " (prs cannot order this grade scale)"
+    return text + (f" ({', '.join(parts)})" if parts else "")
+
+
+def listing_note(listing) -> str | None:
+    """What `prs request list` left out (service.requests.Listing), or None."""
+    if not listing.truncated:
+        return None
+    limit, total = listing.limit, listing.total
+    shown = f"The last {limit:,} of {total:,} requests" if total else f"The last {limit:,} overdue requests; there may be more"
+    return f"{shown}; --all lists every one, --limit N the last N."
+
+
+# The tracking-log columns (reference.md §6) that prs holds, in the order an office reads them.
+# Names match what `prs request import` accepts, so an export can be read back.
+CSV_COLUMNS = (
+    "id", "series", "awarding_body", "candidate_number", "uci", "candidate_name", "private", "qualification",
+    "subject", "component", "service", "results_released", "original_mark", "original_grade", "fee",
+    "request_deadline", "status", "logged_on", "logged_by", "received_on", "board_reference",
+    "sample_received_on", "completion_due", "outcome_on", "mark_after", "grade_after", "outcome",
+    "fee_refunded", "appeal_deadline", "overdue", "late_reason", "closed_reason", "note",
+)
+
+
+def csv_row(view) -> tuple:
+    """One request as a tracking-log row (CSV_COLUMNS)."""
+    record, dates, reason = view
+    return (
+        record.id, record.series, record.awarding_body, record.candidate, record.uci, record.name,
+        record.private_candidate, record.qualification, record.subject, record.component, record.service,
+        record.results_released, record.original_mark, record.original_grade, record.fee,
+        dates.request_deadline.date, record.status,
+        record.created_at.date() if record.created_at else None, record.created_by, record.received_on,
+        record.board_reference, record.sample_received_on,
+        dates.completion_due.date if dates.completion_due else None, record.outcome_on, record.mark_after,
+        record.grade_after, record.outcome, record.fee_refunded,
+        dates.appeal_deadline.date if dates.appeal_deadline else None,
+        reason is not None, record.late_reason, record.closed_reason, record.note,
+    )

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date
 
 from prs_cli.calendar.model import Calendar
 from prs_cli.records import RequestRecord
+from prs_cli.rules.days import OutsideCalendar
 from prs_cli.rules.deadlines import Answer, appeal_deadline, appealable, completion_due, request_deadline
 
 
@@ -51,3 +53,37 @@ def request_dates(calendar: Calendar, record: RequestRecord, prior_outcome: date
     if record.outcome_on is not None and appealable(calendar, record.service):
         appeal = appeal_deadline(calendar, record.awarding_body, record.qualification, record.outcome_on)
     return RequestDates(deadline, due, appeal)
+
+
+def overdue_reason(record: RequestRecord, dates: RequestDates, today: date) -> str | None:
+    """Why a request is overdue, or None: submitted and past its completion date with no
+    outcome (chase the board), or still a draft after its request deadline (it was never sent)."""
+    if dates.overdue(record, today):
+        return "past completion due"
+    if dates.late(record, today):
+        return "past request deadline"
+    return None
+
+
+def awaiting_sample(calendar: Calendar, record: RequestRecord, dates: RequestDates) -> bool:
+    """With the board, for a service whose completion runs from the moderation sample's arrival
+    (Service 3), and no sample logged yet: its completion date is still to come."""
+    return (
+        record.status == "submitted"
+        and dates.completion_due is None
+        and calendar.services[record.service].completion_from == "sample_received"
+    )
+
+
+def completion_dates(calendar: Calendar, requests: Iterable[RequestRecord]) -> Iterator[tuple[RequestRecord, Answer]]:
+    """(request, completion due) for each request the board has and must still answer; a
+    request whose dates fall in a year the calendar's bank holidays do not cover has none."""
+    for record in requests:
+        if record.status != "submitted":
+            continue
+        try:
+            due = request_dates(calendar, record).completion_due
+        except OutsideCalendar:
+            continue
+        if due is not None and due.date is not None:
+            yield record, due

@@ -1,0 +1,61 @@
+"""`prs status` for people (a line, two tables, outcomes and fees) and for scripts (JSON)."""
+
+from __future__ import annotations
+
+from prs_cli.records import STATUSES
+
+
+def _money(value) -> str:
+    return f"{value:.2f}"
+
+
+def record(report) -> dict:
+    """The JSON shape of a rules.status.StatusReport."""
+    fees = report.fees
+    return {
+        "series": report.series,
+        "total": report.total,
+        "by_status": report.by_status,
+        "by_board": report.by_board,
+        "by_service": report.by_service,
+        "outcomes": report.outcomes,
+        "fees": {
+            "committed": _money(fees.committed),
+            "refunded": _money(fees.refunded),
+            "net": _money(fees.net),
+            "planned": _money(fees.planned),
+            "not_logged": fees.not_logged,
+        },
+    }
+
+
+def print_report(calendar, report) -> None:
+    from rich.table import Table
+
+    from prs_cli.render.console import console
+
+    name = calendar.series[report.series].name if report.series in calendar.series else report.series
+    out = console()
+    counts = ", ".join(f"{n} {s}" for s, n in report.by_status.items() if n)
+    out.print(f"{name}: {report.total} request{'s' if report.total != 1 else ''}" + (f" ({counts})" if counts else ""))
+    for title, rows in (("Awarding body", report.by_board), ("Service", report.by_service)):
+        if not rows:
+            continue
+        table = Table(title_justify="left")
+        table.add_column(title, no_wrap=True)
+        for s in STATUSES:
+            table.add_column(s.capitalize(), justify="right")
+        table.add_column("Total", justify="right")
+        for key, row in rows.items():
+            table.add_row(key, *(str(row[s]) for s in STATUSES), str(row["total"]))
+        out.print(table)
+    outcomes = report.outcomes
+    out.print(f"Outcomes: {outcomes['up']} up, {outcomes['unchanged']} unchanged, {outcomes['down']} down")
+    fees = report.fees
+    line = (
+        f"Fees: £{_money(fees.committed)} committed, £{_money(fees.refunded)} refunded, "
+        f"£{_money(fees.net)} net; £{_money(fees.planned)} more in drafts"
+    )
+    if fees.not_logged:
+        line += f"; {fees.not_logged} submitted request{'s' if fees.not_logged != 1 else ''} with no fee logged"
+    out.print(line)

@@ -1,0 +1,334 @@
+"""`prs request`: the request log's use cases, from first request to outcome and appeal.
+
+Each checks with the rules (rules/intake.py), writes through one of the two functions that
+store requests (_store_new, _store_change), and returns the request with its dates.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from contextlib import nullcontext
+from datetime import date
+from itertools import islice
+from pathlib import Path
+from typing import NamedTuple
+
+from prs_cli import codes
+from prs_cli.errors import PrsError
+from prs_cli.records import STATUSES, RequestRecord
+from prs_cli.rules import intake
+from prs_cli.rules.deadlines import Answer
+from prs_cli.rules.requests import RequestDates, awaiting_sample, overdue_reason, request_dates
+from prs_cli.service import agenda_keys
+from prs_cli.service.database import Database
+from prs_cli.store.requests import Filters
+
+
+class RequestView(NamedTuple):
+    """A request as the commands show it: the record, its dates, and why it is overdue (None: it is not)."""
+
+    record: RequestRecord
+    dates: RequestDates
+    overdue: str | None
+
+
+class RequestPage(NamedTuple):
+    """`prs request show`: the request, and whether its completion date waits for a sample."""
+
+    request: RequestView
+    awaiting_sample: bool
+
+
+class Logged(NamedTuple):
+    """A new request (`prs request add`, `prs request appeal`) and what the officer should know."""
+
+    request: RequestView
+    warnings: tuple[str, ...]
+    fee_note: str | None
+
+
+class Submitted(NamedTuple):
+    request: RequestView
+    warnings: tuple[str, ...]
+
+
+class OutcomeRecorded(NamedTuple):
+    request: RequestView
+    direction: str  # "up", "down", "unchanged" or "changed" (a scale prs cannot order)
+    refund: str  # one sentence on the fee under the board's rule
+    appeal: Answer | None  # when an appeal must reach the board (reviews only)
+
+
+class Listing(NamedTuple):
+    """`prs request list`: the rows (a generator with --all), and what was left out."""
+
+    rows: Iterable[RequestView]
+    logged: bool  # False: no database yet, nothing logged
+    limit: int | None  # the most shown (None: every one)
+    total: int | None  # how many match (None: not counted, or nothing left out)
+    truncated: bool  # some matching requests were left out (or, for --overdue, may have been)
+
+
+class Imported(NamedTuple):
+    """`prs request import`: the stored requests, or (nothing stored) the problems, as FILE:LINE: sentence."""
+
+    stored: list[RequestRecord]
+    problems: list[str]
+    rows: int
+
+
+# --- dates --------------------------------------------------------------------------------------
+
+
+def dates_for(calendar, repo, record: RequestRecord, priors: dict | None = None) -> RequestDates:
+    """request_dates with the outcome of the request it follows, when it follows one."""
+    prior_outcome = None
+    if record.follows_request is not None:
+        prior = (priors or {}).get(record.follows_request) or repo.get(record.follows_request)
+        prior_outcome = prior.outcome_on
+    return request_dates(calendar, record, prior_outcome)
+
+
+class DatesCache:
+    """dates_for over a whole log: the outcomes of followed requests read in one query, and
+    each distinct question asked of the rules once (request_dates is pure; on a real log
+    thousands of requests share a board, service, series and received date)."""
+
+    def __init__(self, calendar, repo):
+        self.calendar = calendar
+        self.repo = repo
+        self.priors = repo.prior_outcomes()
+        self.cache: dict = {}
+
+    def __call__(self, record: RequestRecord) -> RequestDates:
+        prior_outcome = None
+        if record.follows_request is not None:
+            if record.follows_request in self.priors:
+                prior_outcome = self.priors[record.follows_request]
+            else:
+                prior_outcome = self.repo.get(record.follows_request).outcome_on
+        key = (  # every field of the record request_dates reads
+            record.series, record.awarding_body, record.qualification, record.service, record.results_released,
+            record.received_on, record.sample_received_on, record.outcome_on, prior_outcome,
+        )
+        dates = self.cache.get(key)
+        if dates is None:
+            dates = self.cache[key] = request_dates(self.calendar, record, prior_outcome)
+        return dates
+
+
+def _view(calendar, repo, record: RequestRecord, today: date) -> RequestView:
+    dates = dates_for(calendar, repo, record)
+    return RequestView(record, dates, overdue_reason(record, dates, today))
+
+
+def log_views(calendar, repo, records: Iterable[RequestRecord], today: date):
+    """RequestView of each record, one at a time, the dates memoised across the log."""
+    dates_of = DatesCache(calendar, repo)
+    for record in records:
+        dates = dates_of(record)
+        yield RequestView(record, dates, overdue_reason(record, dates, today))
+
+
+# --- the two places requests are written --------------------------------------------------------
+
+
+def _store_new(db: Database, repo, records: list[RequestRecord], *, by: str | None, action: str = "added", progress=None) -> list[RequestRecord]:
+    """Every new request is written here (add, appeal, import): all of them in one transaction.
+    A request that follows another (an appeal) changes what is due for the one it follows too."""
+    with db.writing():
+        stored = repo.add_many(records, by=by, action=action, progress=progress)
+        agenda_keys.refresh(repo.conn, agenda_keys.near(repo.conn, requests=[r.id for r in stored]))
+    return stored
+
+
+def _store_change(db: Database, write: Callable[..., RequestRecord], record: RequestRecord, **how) -> RequestRecord:
+    """Every change to a logged request is written here (submit, outcome, withdraw, reject), by
+    one of the repository's transitions (`write`), in one transaction. An outcome or a closed
+    appeal changes what is due for the requests that follow or are followed by it too."""
+    with db.writing():
+        stored = write(record, **how)
+        conn = db.connection()
+        agenda_keys.refresh(conn, agenda_keys.near(conn, requests=[stored.id]))
+    return stored
+
+
+# --- use cases ----------------------------------------------------------------------------------
+
+
+def add_request(db: Database, calendar, given: intake.RequestInput, *, follows: int | None, today: date, by: str | None) -> Logged:
+    """Log a request, refused (nothing written) when the board would refuse it."""
+    repo = db.requests(create=True)
+    prior = repo.get(follows) if follows is not None else None
+    prepared = intake.prepare_request(calendar, given, today=today, by=by, prior=prior)
+    (stored,) = _store_new(db, repo, [prepared.record], by=by)
+    return Logged(_view(calendar, repo, stored, today), tuple(prepared.warnings), prepared.fee_note)
+
+
+def submit_request(
+    db: Database,
+    calendar,
+    settings,
+    request_id: int,
+    *,
+    received: date | None,
+    sample_received: date | None,
+    reference: str | None,
+    today: date,
+    by: str | None,
+) -> Submitted:
+    """Record that the board received a request: only by authorised staff (issue 5), only with
+    valid consent (issue 4)."""
+    from prs_cli import config
+    from prs_cli.service.consent import require_consent
+
+    repo = db.requests()
+    record = repo.get(request_id)
+    config.check_submitter(settings, by)
+    change = intake.submit(calendar, record, received=received, today=today, reference=reference, sample_received=sample_received, by=by)
+    require_consent(calendar, repo.conn, record)
+    stored = _store_change(db, repo.submit, change.record, by=by, previous_status=record.status)
+    return Submitted(_view(calendar, repo, stored, today), tuple(change.warnings))
+
+
+def record_outcome(
+    db: Database,
+    calendar,
+    request_id: int,
+    *,
+    on: date,
+    mark_after: int | None,
+    grade_after: str | None,
+    today: date,
+    by: str | None,
+) -> OutcomeRecorded:
+    """The board's outcome: up, down or unchanged, the fee, and the appeal deadline."""
+    repo = db.requests()
+    record = repo.get(request_id)
+    result = intake.record_outcome(calendar, record, on=on, today=today, mark_after=mark_after, grade_after=grade_after)
+    stored = _store_change(db, repo.outcome, result.record, by=by, direction=result.direction)
+    return OutcomeRecorded(_view(calendar, repo, stored, today), result.direction, result.refund, result.appeal)
+
+
+def appeal(db: Database, calendar, request_id: int, *, on: date, reference: str | None, today: date, by: str | None) -> Logged:
+    """A preliminary appeal (APP1) against a completed review, logged as received on `on`."""
+    from prs_cli.service.consent import require_consent
+
+    repo = db.requests()
+    review = repo.get(request_id)
+    intake.check_appeal(calendar, review, on=on, today=today)
+    prepared = intake.prepare_request(calendar, intake.RequestInput(service="APP1"), today=on, by=by, prior=review, allow_late=False)
+    change = intake.submit(calendar, prepared.record, received=on, today=today, reference=reference, by=by)
+    require_consent(calendar, repo.conn, change.record, f"request {review.id} cannot be appealed")
+    (stored,) = _store_new(db, repo, [change.record], by=by)
+    return Logged(_view(calendar, repo, stored, today), tuple(prepared.warnings), prepared.fee_note)
+
+
+def close_request(db: Database, calendar, request_id: int, *, status: str, reason: str, today: date, by: str | None) -> RequestView:
+    """Withdraw a request, or record that the board rejected it (`status`)."""
+    repo = db.requests()
+    record = repo.get(request_id)
+    change = intake.close(record, status=status, reason=reason)
+    stored = _store_change(db, repo.close, change.record, by=by, previous_status=record.status)
+    return _view(calendar, repo, stored, today)
+
+
+def list_requests(
+    db: Database,
+    calendar,
+    *,
+    status: str | None,
+    awarding_body: str | None,
+    service: str | None,
+    series: str | None,
+    candidate: str | None,
+    overdue: bool,
+    limit: int | None,
+    today: date,
+) -> Listing:
+    """The matching requests, oldest first: the newest `limit` of them, or (None) every one,
+    read one at a time. `overdue`: only those past their completion date or deadline."""
+    filters = Filters(
+        status=codes.resolve("status", status, STATUSES) if status else None,
+        awarding_body=codes.resolve("awarding body", awarding_body, calendar.awarding_bodies) if awarding_body else None,
+        service=codes.resolve("service", service, calendar.services) if service else None,
+        series=codes.resolve("series", series, calendar.series) if series else None,
+        candidate=intake.check_candidate(candidate) if candidate is not None else None,
+        open_only=overdue,  # only a draft or a submitted request can be overdue
+    )
+    if not db.exists():
+        return Listing((), False, limit, None, False)
+    repo = db.requests()
+
+    def matching(records):
+        for view in log_views(calendar, repo, records, today):
+            if not overdue or view.overdue is not None:
+                yield view
+
+    if limit is None:
+        return Listing(matching(repo.iter(filters)), True, None, None, False)
+    # the newest `limit`, then shown oldest first like the rest of the log
+    rows = list(islice(matching(repo.iter(filters, newest_first=True)), limit))[::-1]
+    total = None if overdue else repo.count(filters)  # counting the overdue means judging every one
+    return Listing(rows, True, limit, total, len(rows) == limit and total != limit)
+
+
+def show_request(db: Database, calendar, request_id: int, *, today: date) -> RequestPage:
+    repo = db.requests()
+    view = _view(calendar, repo, repo.get(request_id), today)
+    return RequestPage(view, awaiting_sample(calendar, view.record, view.dates))
+
+
+def request_history(db: Database, request_id: int):
+    """The audit trail of one request (store.requests.Event), oldest first."""
+    return db.requests().history(request_id)
+
+
+def import_requests(
+    db: Database,
+    calendar,
+    file: Path,
+    *,
+    today: date,
+    by: str | None,
+    progress: Callable[[int], object] | None = None,
+) -> Imported:
+    """Every row of a CSV file checked as `prs request add` would, and against the file's other
+    rows and the log; all stored, or none when any row has a problem. `progress(rows)`: a
+    context manager giving a function told of each step done (two per row: checked, stored)."""
+    from prs_cli.request_csv import read_rows
+
+    rows = read_rows(file)
+    repo = db.requests(create=True)
+    with (progress(len(rows)) if progress else nullcontext(lambda n: None)) as advance:
+        records, problems = _check_rows(calendar, repo, file, rows, today, by, advance)
+        if problems:
+            return Imported([], problems, len(rows))
+        stored = _store_new(db, repo, records, by=by, action="imported", progress=lambda n: advance(1))
+    return Imported(stored, [], len(rows))
+
+
+def _check_rows(calendar, repo, file, rows, today, by, advance):
+    """Every row checked as `prs request add` would, plus duplicates within the file and
+    against the log; returns (records, problems as FILE:LINE: sentence)."""
+    from prs_cli.request_csv import row_input
+
+    records, problems, seen = [], [], {}
+    for line, values in rows:
+        advance(1)
+        try:
+            record = intake.prepare_request(calendar, row_input(values), today=today, by=by).record
+        except PrsError as error:
+            problems.append(f"{file}:{line}: {error.message}" + (f"; {error.hint}" if error.hint else ""))
+            continue
+        key = (record.candidate, record.component, record.service, record.series, record.awarding_body)
+        if key in seen:
+            problems.append(f"{file}:{line}: the same candidate, component, service and series as line {seen[key]}")
+            continue
+        seen[key] = line
+        existing = repo.duplicate_of(record)
+        if existing is not None:
+            problems.append(f"{file}:{line}: already logged as request {existing}")
+            continue
+        records.append(record)
+    return records, problems

@@ -1,0 +1,28 @@
+"""Small render helpers shared by several views."""
+
+from __future__ import annotations
+
+import pytest
+
+from prs_cli.render.console import days_phrase, printable
+
+
+@pytest.mark.parametrize(
+    "days, agenda, counting",
+    [
+        (None, "-", "-"),
+        (0, "today", "today"),
+        (1, "tomorrow", "1 day"),
+        (3, "in 3 days", "3 days"),
+        (-1, "1 day ago", "closed (1 day ago)"),
+        (-2, "2 days ago", "closed (2 days ago)"),
+    ],
+)
+def test_days_phrase_in_the_agenda_and_the_deadlines_table(days, agenda, counting):
+    assert days_phrase(days) == agenda
+    assert days_phrase(days, counting=True) == counting
+
+
+def test_printable_turns_control_characters_into_spaces():
+    assert printable("Zoë said so") == "Zoë said so"
+    assert printable("line\nbreak\x1b[31m\ttab") == "line break [31m tab"
