@@ -28,7 +28,7 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Iterable
 
-DERIVED = "agenda_keys"  # the name the rules' version is stored under (table `derived`)
+from prs_cli.store.agenda import AGENDA_KEYS as DERIVED  # the name the rules' version is stored under
 BATCH = 5000  # requests computed at once: memory stays bounded on a long log
 
 

@@ -338,6 +338,9 @@ def clear_keys(conn: sqlite3.Connection) -> None:
         raise storage_error(exc) from None
 
 
+AGENDA_KEYS = "agenda_keys"  # the name the agenda rules' version is stored under (table `derived`)
+
+
 def rules_version(conn: sqlite3.Connection, name: str) -> int | None:
     """The version of the rules that computed the derived data `name` (None: never computed)."""
     try:

@@ -153,7 +153,8 @@ def _v4_keys_by_the_rules(conn: sqlite3.Connection) -> None:
     """The agenda keys and tally computed by the rules in Python, in the transaction of each
     write (service/agenda_keys.py), instead of by triggers: the triggers schema 3 made go, and
     `derived` records which version of the rules computed what is stored, so that a prs whose
-    rules read a request differently rebuilds it before trusting it."""
+    rules read a request differently (or, just after this step, any prs) rebuilds it before
+    trusting it."""
     for statement in (
         "DROP TRIGGER IF EXISTS agenda_request_added",
         "DROP TRIGGER IF EXISTS agenda_request_changed",
@@ -169,10 +170,8 @@ def _v4_keys_by_the_rules(conn: sqlite3.Connection) -> None:
         "CREATE TABLE derived (name TEXT PRIMARY KEY, rules_version INTEGER NOT NULL)",
     ):
         conn.execute(statement)
-    # Python, not SQL: the keys are the rules' to compute (the same function every write calls).
-    from prs_cli.service.agenda_keys import rebuild
-
-    rebuild(conn)
+    # No version is recorded yet: the keys are the rules' to compute, in Python, so
+    # service.agenda_keys.ensure_current rebuilds them all before the tally is next read.
 
 
 # Ordered; never edit a released one, append a new function instead. Each one's SQL is literal
@@ -261,6 +260,12 @@ def _migrate(conn: sqlite3.Connection, path: Path) -> None:
         for number, migration in enumerate(MIGRATIONS[version:], start=version + 1):
             migration(conn)
             conn.execute(f"PRAGMA user_version = {number}")
+        fresh = version == 0 and conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'derived'").fetchone()
+        if fresh:  # a new, empty log: its (no) agenda keys are those of the rules in force
+            from prs_cli.rules.agenda import AGENDA_RULES_VERSION
+            from prs_cli.store.agenda import AGENDA_KEYS, set_rules_version
+
+            set_rules_version(conn, AGENDA_KEYS, AGENDA_RULES_VERSION)
 
 
 @contextmanager
