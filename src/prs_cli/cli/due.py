@@ -53,6 +53,12 @@ def agenda(days, today, db, data_dir, *, every_id: bool = False):
     window = settings.look_ahead_days if days is None else days
     cal = common.calendar(data_dir)
     groups, disposals = load_agenda(cal, paths.database_path(db), day, window, every_id=every_id)
+    from datetime import timedelta
+
+    from prs_cli.service.checklist import due_items
+
+    tasks = due_items(paths.database_path(db), cal, paths.user_data_dir(data_dir), today=day,
+                      horizon=day + timedelta(days=window), lead_days=settings.lead_days)
     items = build(
         cal,
         groups,
@@ -61,6 +67,7 @@ def agenda(days, today, db, data_dir, *, every_id: bool = False):
         lead_days=settings.lead_days,
         disposals=disposals,
         key_dates=calendar_items(cal),
+        tasks=tasks,
     )
     return day, window, settings, items
 

@@ -266,8 +266,23 @@ def _v3_agenda_tally(conn: sqlite3.Connection) -> None:
     conn.execute(rekey("1"))
 
 
+def _v4_checklist(conn: sqlite3.Connection) -> None:
+    """The checklist's ticks (store/checklist.py): one row per series and task done, with when
+    and by whom; undoing a task deletes its row. Both are in the audit trail (events)."""
+    conn.execute(
+        """CREATE TABLE checklist_done (
+            series TEXT NOT NULL,
+            key TEXT NOT NULL,
+            done_at TEXT NOT NULL,
+            done_by TEXT,
+            note TEXT,
+            PRIMARY KEY (series, key)
+        )"""
+    )
+
+
 # Ordered; never edit a released one, append a new function instead.
-MIGRATIONS: list[Migration] = [_v1_initial, _v2_agenda_indexes, _v3_agenda_tally]
+MIGRATIONS: list[Migration] = [_v1_initial, _v2_agenda_indexes, _v3_agenda_tally, _v4_checklist]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 
