@@ -19,6 +19,7 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "request": ("prs_cli.cli.request", "app", "The request log: add, submit, record outcomes, list and import."),
     "consent": ("prs_cli.cli.consent", "app", "Record candidates' consent, check it against results day, keep it as long as required."),
     "due": ("prs_cli.cli.due", "due", "What is overdue, what closes soon and what to chase, overdue first."),
+    "letters": ("prs_cli.cli.letters", "letters", "Letters to candidates with the outcomes recorded: marks and grades before and after, the fee, how to appeal."),
     "summary": ("prs_cli.cli.summary", "summary", "A digest headed by the centre and the date: counts first, then each item."),
     "status": ("prs_cli.cli.status", "status", "The numbers a senior leader asks for: how many requests, where they stand, what they cost."),
     "export": ("prs_cli.cli.export", "export", "Write the tracking log (--csv, safe to open in a spreadsheet) or a calendar feed (--ics)."),
