@@ -22,6 +22,7 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "letters": ("prs_cli.cli.letters", "letters", "Letters to candidates with the outcomes recorded: marks and grades before and after, the fee, how to appeal."),
     "summary": ("prs_cli.cli.summary", "summary", "A digest headed by the centre and the date: counts first, then each item."),
     "status": ("prs_cli.cli.status", "status", "The numbers a senior leader asks for: how many requests, where they stand, what they cost."),
+    "timeline": ("prs_cli.cli.timeline", "timeline", "The season at a glance: one HTML page with every date of a series, today's line and each deadline's requests."),
     "export": ("prs_cli.cli.export", "export", "Write the tracking log (--csv, safe to open in a spreadsheet) or a calendar feed (--ics)."),
     "checklist": ("prs_cli.cli.checklist", "app", "The results-day and post-results tasks dated for a series, ticked as they are done."),
     "config": ("prs_cli.cli.config", "app", "Show and change the centre's settings."),
