@@ -107,10 +107,14 @@ def due_items(db: Path, calendar, data_dir: Path | None, *, today: date, horizon
     series_id = current_series(calendar, checklist.tasks, lead_days, today)
     if series_id is None:
         return []
-    ticks, requests, kept = _read(db, series_id, consents=False)
+    ticks = _ticks(db, series_id)
     items = due_tasks(dated_tasks(calendar, checklist.tasks, series_id, lead_days), ticks, horizon)
     others = [item for item in checklist.retention if item.keep != "consents"]
-    items += disposals_due(retention_log(calendar, series_id, others, requests, kept), ticks, today)
+    # The log's requests can only lengthen what is kept, so they are read only once the
+    # calendar's dates alone would let something go.
+    if disposals_due(retention_log(calendar, series_id, others, [], []), ticks, today):
+        _, requests, _ = _read(db, series_id, consents=False)
+        items += disposals_due(retention_log(calendar, series_id, others, requests, []), ticks, today)
     return items
 
 
@@ -133,6 +137,20 @@ def _tickable(calendar, checklist, key: str, series: str | None, today: date, le
     if task is not None and date_task(calendar, series_id, task, lead_days) is None:
         raise Refused(f"task {key} is not part of the {calendar.series[series_id].name} checklist")
     return series_id
+
+
+def _ticks(db: Path, series_id: str) -> dict:
+    """The series' ticks by key; no database yet means nothing ticked."""
+    if not db.exists():
+        return {}
+    from prs_cli.store import checklist as store
+    from prs_cli.store.db import connect
+
+    conn = connect(db, create=False)
+    try:
+        return store.ticks(conn, series_id)
+    finally:
+        conn.close()
 
 
 def _read(db: Path, series_id: str, *, consents: bool = True):
