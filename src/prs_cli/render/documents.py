@@ -30,7 +30,7 @@ def centre_templates(setting: str | None) -> Path | None:
 
 
 def _escaped(name: str | None) -> bool:
-    return name is not None and name.endswith((".html.j2", ".md.j2", ".svg.j2"))
+    return name is not None and name.endswith((".html.j2", ".md.j2"))
 
 
 def environment(centre: Path | None = None):
@@ -107,6 +107,8 @@ def write_papers(env, papers, template: str, kind: str, fmt: str, out: Path) -> 
     from prs_cli.files import write_private
     from prs_cli.paths import ensure_private_dir
 
+    if not papers:
+        return []
     extension = FORMATS[fmt]
     rendered = [(out / paper.filename(kind, extension), render(env, f"{template}.{extension}.j2", paper.context)) for paper in papers]
     try:
