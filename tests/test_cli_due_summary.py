@@ -45,6 +45,18 @@ def busy(cli):
     ok("request", "outcome", "5", "--on", "2026-08-22", "--grade-after", "A", "--today", "2026-08-22")
     ok("request", "submit", "6", "--received", "2025-08-22", "--today", "2025-08-22")
     ok("request", "outcome", "6", "--on", "2025-08-29", "--grade-after", "5", "--today", "2025-08-29")
+    # Every checklist task of the series ticked: these tests are about the log's own work
+    # (tests/test_checklist.py has the tasks in `prs due`).
+    from prs_cli import paths
+    from prs_cli.calendar.checklist import load_checklist
+    from prs_cli.calendar.load import load_calendar
+    from prs_cli.store import checklist
+    from prs_cli.store.db import connect
+
+    conn = connect(paths.database_path())
+    for task in load_checklist(load_calendar(None)).tasks:
+        checklist.mark_done(conn, "june-2026", task.key, note=None, by="EO")
+    conn.close()
 
 
 # The officer's own work, in order. seed:000 for PS2 (20 Aug), S2 (24 Sep), completion times

@@ -30,6 +30,7 @@ class Settings:
     lead_days: int = 2  # internal deadline = the board's deadline minus this many days
     authorised_staff: tuple[str, ...] = ()  # empty: anyone may submit
     look_ahead_days: int = 14  # how far ahead `prs due` and `prs summary` look
+    templates_dir: str | None = None  # the centre's own document templates (PRS_TEMPLATES wins)
 
     def as_dict(self) -> dict[str, Any]:
         data = asdict(self)
@@ -176,6 +177,7 @@ def _expected(key: str) -> str:
     return {
         "centre_number": "5 digits, for example 12345",
         "centre_name": "text",
+        "templates_dir": "a folder path",
         "lead_days": f"a whole number of days from {LEAD_DAYS_RANGE[0]} to {LEAD_DAYS_RANGE[1]}",
         "look_ahead_days": f"a whole number of days from {LOOK_AHEAD_RANGE[0]} to {LOOK_AHEAD_RANGE[1]}",
     }[key]
@@ -191,6 +193,8 @@ def _check(key: str, text: str, *, typed: bool) -> Any:
         return text
     if key == "centre_name":
         return " ".join(text.split()) or None
+    if key == "templates_dir":
+        return text or None
     low, high = LEAD_DAYS_RANGE if key == "lead_days" else LOOK_AHEAD_RANGE
     if not re.fullmatch(r"\d+", text) or not low <= int(text) <= high:
         raise InputError(f"{key} must be {_expected(key)}{given}")

@@ -41,9 +41,10 @@ def key(files: list[Path]) -> list[str] | None:
     return parts
 
 
-def read(wanted: list[str]) -> Calendar | None:
-    """The cached calendar if it was built from exactly `wanted`; None for anything else."""
-    target = paths.cache_dir() / FILE_NAME
+def read(wanted: list[str], *, name: str = FILE_NAME, record: type = Calendar):
+    """The cached `record` (the calendar unless told) if it was built from exactly `wanted`;
+    None for anything else."""
+    target = paths.cache_dir() / name
     try:
         with open(target, "rb") as handle:
             info, me = os.fstat(handle.fileno()), _me()
@@ -53,14 +54,15 @@ def read(wanted: list[str]) -> Calendar | None:
         stored = json.loads(header)
         if stored["key"] != wanted or stored["checksum"] != zlib.crc32(body):
             return None
-        return _decode_calendar(json.loads(body))
+        return (_decode_calendar if record is Calendar else _record(record))(json.loads(body))
     except (OSError, ValueError, TypeError, KeyError, IndexError, AttributeError):
         return None  # missing, stale, truncated or damaged: simply rebuilt
 
 
-def write(built_from: list[str], calendar: Calendar) -> None:
-    """Keep the calendar for the next run (owner-only, written whole or not at all): a line of
-    JSON saying what it was built from and the checksum of the rest, then the calendar as JSON."""
+def write(built_from: list[str], calendar: tuple, *, name: str = FILE_NAME) -> None:
+    """Keep the calendar (or another record of the calendar package, under `name`) for the next
+    run (owner-only, written whole or not at all): a line of JSON saying what it was built from
+    and the checksum of the rest, then the record as JSON."""
     from prs_cli.errors import InputError
     from prs_cli.files import write_private
 
@@ -69,7 +71,7 @@ def write(built_from: list[str], calendar: Calendar) -> None:
     header = json.dumps({"key": built_from, "checksum": zlib.crc32(body)}).encode()
     try:
         paths.ensure_private_dir(folder)
-        write_private(folder / FILE_NAME, header + b"\n" + body)
+        write_private(folder / name, header + b"\n" + body)
         (folder / "calendar.pickle").unlink(missing_ok=True)  # the old format's file, never read now
     except (OSError, InputError):
         pass  # no cache this time (read-only home, full disk): correct, only slower
@@ -150,7 +152,8 @@ def _converter(kind):
 
 def _record(cls):
     """The converter for one NamedTuple: its fields in order, those JSON cannot hold converted."""
-    converted = [(index, change) for index, kind in enumerate(cls.__annotations__.values())
+    kinds = cls.__annotations__ if not any(isinstance(k, str) for k in cls.__annotations__.values()) else typing.get_type_hints(cls)
+    converted = [(index, change) for index, kind in enumerate(kinds.values())
                  if (change := _converter(kind)) is not None]
     count = len(cls._fields)
     make = cls._make

@@ -20,9 +20,12 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "request": ("prs_cli.cli.request", "app", "The request log: add, submit, record outcomes, list and import."),
     "consent": ("prs_cli.cli.consent", "app", "Record candidates' consent, check it against results day, keep it as long as required."),
     "due": ("prs_cli.cli.due", "due", "What is overdue, what closes soon and what to chase, overdue first."),
+    "letters": ("prs_cli.cli.letters", "letters", "Letters to candidates with the outcomes recorded: marks and grades before and after, the fee, how to appeal."),
     "summary": ("prs_cli.cli.summary", "summary", "A digest headed by the centre and the date: counts first, then each item."),
     "status": ("prs_cli.cli.status", "status", "The numbers a senior leader asks for: how many requests, where they stand, what they cost."),
+    "timeline": ("prs_cli.cli.timeline", "timeline", "The season at a glance: one HTML page with every date of a series, today's line and each deadline's requests."),
     "export": ("prs_cli.cli.export", "export", "Write the tracking log (--csv, safe to open in a spreadsheet) or a calendar feed (--ics)."),
+    "checklist": ("prs_cli.cli.checklist", "app", "The results-day and post-results tasks dated for a series, ticked as they are done."),
     "config": ("prs_cli.cli.config", "app", "Show and change the centre's settings."),
     "data": ("prs_cli.cli.data", "app", "Check the calendar files."),
 }

@@ -100,6 +100,13 @@ def calendar(data_dir: Path | None):
     return load_calendar(data_dir)
 
 
+def user_data_dir(data_dir: Path | None) -> Path | None:
+    """The centre's own data folder (--data-dir, else PRS_DATA_DIR), for what is read beside the calendar."""
+    from prs_cli import paths
+
+    return paths.user_data_dir(data_dir)
+
+
 def print_json(data) -> None:
     from prs_cli.render.jsonout import dumps
 

@@ -7,6 +7,7 @@ returns (render/consent.py).
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 from typing import Annotated, Optional
 
 import typer
@@ -168,6 +169,40 @@ def purge(
         typer.echo(line)
     if not yes:
         common.note("Dry run: nothing was changed. Add --yes to purge.")
+
+
+@app.command("form")
+def form(
+    candidate: Annotated[Optional[str], typer.Option("--candidate", help="The 4-digit candidate number: that candidate's form.")] = None,
+    missing: Annotated[bool, typer.Option("--missing", help="One form per candidate with a request needing consent and none valid (needs --out).")] = False,
+    series: Annotated[Optional[str], typer.Option("--series", help="Series id (default: the series of the candidate's open requests).")] = None,
+    format: Annotated[str, typer.Option("--format", metavar="text|markdown|html", help="The document format.")] = "text",
+    out: Annotated[Optional[Path], typer.Option("--out", metavar="DIR", help="Write the forms into this folder (owner-only) instead of printing.")] = None,
+    today: common.Today = None,
+    db: common.Db = None,
+    data_dir: common.DataDir = None,
+) -> None:
+    """A consent form pre-filled with the centre, the candidate and each request, to sign once results are out."""
+    from prs_cli import codes, config, paths
+    from prs_cli.errors import InputError
+    from prs_cli.render import documents as render
+    from prs_cli.service.documents import consent_forms
+
+    if (candidate is None) == (not missing):
+        raise InputError("give --candidate N for one form, or --missing --out DIR for every form still needed")
+    if missing and out is None:
+        raise InputError("--missing writes one form per candidate: give --out DIR")
+    fmt = codes.resolve("format", format, tuple(render.FORMATS))
+    settings = config.load()
+    papers = consent_forms(paths.database_path(db), common.calendar(data_dir), settings, candidate=candidate,
+                           series=series, missing=missing, today=common.today(today))
+    env = render.environment(render.centre_templates(settings.templates_dir))
+    if out is None:
+        typer.echo(render.render(env, f"consent_form.{render.FORMATS[fmt]}.j2", papers[0].context), nl=False)
+        return
+    written = render.write_papers(env, papers, "consent_form", "consent", fmt, out)
+    common.note(f"Wrote {len(written)} consent form{'s' if len(written) != 1 else ''} in {out}." if written
+                else "No candidate needs a consent form: every request needing consent has valid consent.")
 
 
 def _one_question(cal, qualification, on, ab, series, results_released, json) -> None:

@@ -23,7 +23,7 @@ def due(
     settings = config.load()
     day = common.today(today)
     cal = common.calendar(data_dir)
-    found = agenda(common.database(db), cal, settings, today=day, days=days, every_id=json)
+    found = agenda(common.database(db), cal, settings, today=day, days=days, data_dir=common.user_data_dir(data_dir), every_id=json)
     if json:
         from prs_cli.render.agenda import record
 

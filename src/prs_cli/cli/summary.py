@@ -34,7 +34,7 @@ def summary(
     settings = config.load()
     day = common.today(today)
     cal = common.calendar(data_dir)
-    found = agenda(common.database(db), cal, settings, today=day, days=days, every_id=format is not Format.text)
+    found = agenda(common.database(db), cal, settings, today=day, days=days, data_dir=common.user_data_dir(data_dir), every_id=format is not Format.text)
     if quiet and not found.items:
         return
     from prs_cli.render import agenda as render

@@ -47,6 +47,8 @@ KINDS = (
     "appeal_window",
     "completion_due",
     "consent_disposal",
+    "checklist_task",
+    "retention_disposal",
 )
 _KIND_RANK = {kind: rank for rank, kind in enumerate(KINDS)}
 
@@ -274,10 +276,12 @@ def build_agenda(
     consents: Iterable[ConsentRecord] = (),
     disposals: Iterable[Retention] = (),
     key_dates: Iterable = (),
+    tasks: Iterable = (),
 ) -> list[AgendaItem]:
     """The agenda from records (see `agenda`)."""
     return agenda(
-        calendar, group_requests(requests, consents), today, days=days, lead_days=lead_days, disposals=disposals, key_dates=key_dates
+        calendar, group_requests(requests, consents), today, days=days, lead_days=lead_days, disposals=disposals,
+        key_dates=key_dates, tasks=tasks,
     )
 
 
@@ -290,13 +294,15 @@ def agenda(
     lead_days: int,
     disposals: Iterable[Retention] = (),
     key_dates: Iterable = (),
+    tasks: Iterable = (),
 ) -> list[AgendaItem]:
     """The agenda for `today` looking `days` ahead: overdue first, then by date.
 
     `groups`: requests grouped on the fields read here (store.agenda, or group_requests): dates
     groups, and consent groups with the consents that apply. `disposals`: consents due for disposal
     (due_disposals). `key_dates`: the calendar's dated items (rules.schedule.calendar_items);
-    those inside the window are shown.
+    those inside the window are shown. `tasks`: checklist lines not done (rules.checklist.due_tasks,
+    rules.retention.disposals_due), each with its date, kind, title, detail and source.
     Overdue work is always shown, everything else only inside the window. Missing consent is
     dated by when the draft must go (its internal deadline), or today for a submitted request.
     """
@@ -365,6 +371,11 @@ def agenda(
     items = [_request_item(calendar, key, count, ids, rule, source, today) for key, (_, rule, source, count, ids) in ordered]
     items += _disposal_items(disposals, today)
     items += _key_date_items(calendar, key_dates, today, horizon)
+    items += [
+        AgendaItem(t.date, (t.date - today).days, t.kind, severity(t.date, today), t.title, t.detail, source=t.source)
+        for t in tasks
+        if t.date <= horizon
+    ]
     return sorted(items, key=AgendaItem.sort_key)
 
 

@@ -16,15 +16,20 @@ class Agenda(NamedTuple):
     items: list  # rules.agenda.AgendaItem, overdue first
 
 
-def agenda(db: Database, calendar, settings, *, today: date, days: int | None = None, every_id: bool = False) -> Agenda:
-    """What is overdue, what closes in the next `days` (default: the centre's look-ahead) and
-    what to chase; `every_id`: list every request of each item (else only of items with three
-    or fewer)."""
+def agenda(
+    db: Database, calendar, settings, *, today: date, days: int | None = None, every_id: bool = False,
+    data_dir: Path | None = None,
+) -> Agenda:
+    """What is overdue, what closes in the next `days` (default: the centre's look-ahead), what
+    to chase, and the checklist's tasks not done (the centre's own from `data_dir` too);
+    `every_id`: list every request of each item (else only of items with three or fewer)."""
     from prs_cli.rules.agenda import agenda as build
     from prs_cli.rules.schedule import calendar_items
+    from prs_cli.service.checklist import due_items
 
     window = settings.look_ahead_days if days is None else days
     groups, disposals = load_agenda(calendar, db.path, today, window, every_id=every_id)
+    tasks = due_items(db.path, calendar, data_dir, today=today, horizon=today + timedelta(days=window), lead_days=settings.lead_days)
     items = build(
         calendar,
         groups,
@@ -33,6 +38,7 @@ def agenda(db: Database, calendar, settings, *, today: date, days: int | None = 
         lead_days=settings.lead_days,
         disposals=disposals,
         key_dates=calendar_items(calendar),
+        tasks=tasks,
     )
     return Agenda(today, window, settings, items)
 

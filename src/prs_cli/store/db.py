@@ -174,10 +174,25 @@ def _v4_keys_by_the_rules(conn: sqlite3.Connection) -> None:
     # service.agenda_keys.ensure_current rebuilds them all before the tally is next read.
 
 
+def _v5_checklist(conn: sqlite3.Connection) -> None:
+    """The checklist's ticks (store/checklist.py): one row per series and task done, with when
+    and by whom; undoing a task deletes its row. Both are in the audit trail (events)."""
+    conn.execute(
+        """CREATE TABLE checklist_done (
+            series TEXT NOT NULL,
+            key TEXT NOT NULL,
+            done_at TEXT NOT NULL,
+            done_by TEXT,
+            note TEXT,
+            PRIMARY KEY (series, key)
+        )"""
+    )
+
+
 # Ordered; never edit a released one, append a new function instead. Each one's SQL is literal
 # text (no value from a live constant), so what a released migration does never changes; keep a
 # database made by each release in tests/fixtures/ (tests/test_migrations.py migrates them all).
-MIGRATIONS: list[Migration] = [_v1_initial, _v2_agenda_indexes, _v3_agenda_tally, _v4_keys_by_the_rules]
+MIGRATIONS: list[Migration] = [_v1_initial, _v2_agenda_indexes, _v3_agenda_tally, _v4_keys_by_the_rules, _v5_checklist]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 
