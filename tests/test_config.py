@@ -28,6 +28,7 @@ def test_defaults_without_a_file(cli, config_file):
             "lead_days": 2,
             "authorised_staff": [],
             "look_ahead_days": 14,
+            "triage_within": 5,
         },
     }
 

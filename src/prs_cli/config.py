@@ -17,6 +17,7 @@ from prs_cli.errors import DataError, DataProblem, InputError
 
 LEAD_DAYS_RANGE = (0, 30)
 LOOK_AHEAD_RANGE = (1, 366)
+TRIAGE_WITHIN_RANGE = (1, 100)
 HEADER = (
     "prs centre settings. Edit by hand or with `prs config set KEY VALUE`;\n"
     "your comments are kept. `prs config show` lists the settings.\n"
@@ -30,6 +31,7 @@ class Settings:
     lead_days: int = 2  # internal deadline = the board's deadline minus this many days
     authorised_staff: tuple[str, ...] = ()  # empty: anyone may submit
     look_ahead_days: int = 14  # how far ahead `prs due` and `prs summary` look
+    triage_within: int = 5  # `prs triage` lists results this many marks or fewer below the next grade
 
     def as_dict(self) -> dict[str, Any]:
         data = asdict(self)
@@ -64,6 +66,7 @@ HELP = {
     "lead_days": f"internal lead time in days before a board's deadline (default 2, {LEAD_DAYS_RANGE[0]} to {LEAD_DAYS_RANGE[1]})",
     "authorised_staff": "staff who may submit requests, comma-separated (empty: anyone)",
     "look_ahead_days": "days ahead `prs due` looks (default 14)",
+    "triage_within": f"marks below the next grade's boundary that `prs triage` lists (default 5, {TRIAGE_WITHIN_RANGE[0]} to {TRIAGE_WITHIN_RANGE[1]})",
 }
 
 
@@ -185,6 +188,7 @@ def _expected(key: str) -> str:
         "centre_name": "text",
         "lead_days": f"a whole number of days from {LEAD_DAYS_RANGE[0]} to {LEAD_DAYS_RANGE[1]}",
         "look_ahead_days": f"a whole number of days from {LOOK_AHEAD_RANGE[0]} to {LOOK_AHEAD_RANGE[1]}",
+        "triage_within": f"a whole number of marks from {TRIAGE_WITHIN_RANGE[0]} to {TRIAGE_WITHIN_RANGE[1]}",
     }[key]
 
 
@@ -198,7 +202,7 @@ def _check(key: str, text: str, *, typed: bool) -> Any:
         return text
     if key == "centre_name":
         return " ".join(text.split()) or None
-    low, high = LEAD_DAYS_RANGE if key == "lead_days" else LOOK_AHEAD_RANGE
+    low, high = {"lead_days": LEAD_DAYS_RANGE, "triage_within": TRIAGE_WITHIN_RANGE}.get(key, LOOK_AHEAD_RANGE)
     if not re.fullmatch(r"\d+", text) or not low <= int(text) <= high:
         raise InputError(f"{key} must be {_expected(key)}{given}")
     return int(text)

@@ -266,8 +266,58 @@ def _v3_agenda_tally(conn: sqlite3.Connection) -> None:
     conn.execute(rekey("1"))
 
 
+def _v4_results(conn: sqlite3.Connection) -> None:
+    """Results broadsheets and grade boundaries (store/results.py), for `prs triage`.
+
+    A result is named in its series by board, qualification, component and candidate (a
+    qualification-level result, component '', by its subject): component_key and subject_key
+    hold those folded, so a revised file finds the row it revises. Results are personal data,
+    purged with `prs results purge`; boundaries are not, and stay."""
+    statements = [
+        """CREATE TABLE results (
+            id INTEGER PRIMARY KEY,
+            series TEXT NOT NULL,
+            candidate TEXT NOT NULL,
+            name TEXT,
+            uci TEXT,
+            awarding_body TEXT NOT NULL,
+            qualification TEXT NOT NULL,
+            subject TEXT,
+            component TEXT NOT NULL DEFAULT '',
+            component_key TEXT NOT NULL DEFAULT '',
+            subject_key TEXT NOT NULL DEFAULT '',
+            mark INTEGER NOT NULL CHECK (mark >= 0),
+            max_mark INTEGER,
+            grade TEXT,
+            imported_at TEXT NOT NULL,
+            revised_at TEXT
+        )""",
+        """CREATE UNIQUE INDEX results_once ON results (
+            series, awarding_body, qualification, component_key, subject_key, candidate
+        )""",
+        """CREATE TABLE boundaries (
+            series TEXT NOT NULL,
+            awarding_body TEXT NOT NULL,
+            qualification TEXT NOT NULL,
+            subject TEXT,
+            component TEXT NOT NULL DEFAULT '',
+            component_key TEXT NOT NULL DEFAULT '',
+            subject_key TEXT NOT NULL DEFAULT '',
+            rank INTEGER NOT NULL,
+            grade TEXT NOT NULL,
+            mark INTEGER NOT NULL CHECK (mark >= 0),
+            max_mark INTEGER,
+            scale TEXT,
+            imported_at TEXT NOT NULL,
+            PRIMARY KEY (series, awarding_body, qualification, component_key, subject_key, rank)
+        )""",
+    ]
+    for statement in statements:
+        conn.execute(statement)
+
+
 # Ordered; never edit a released one, append a new function instead.
-MIGRATIONS: list[Migration] = [_v1_initial, _v2_agenda_indexes, _v3_agenda_tally]
+MIGRATIONS: list[Migration] = [_v1_initial, _v2_agenda_indexes, _v3_agenda_tally, _v4_results]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 
