@@ -212,3 +212,11 @@ def read_boundaries(file: Path, calendar, scales: Scales, series: str) -> tuple[
         _, _, _, _, subject, component = rows[0]
         sets.append(BoundarySet(series, body, qual, subject, component, boundaries, max_mark, scale.code))
     return sets, problems
+
+
+class FileProblems(InputError):
+    """Rows of a file that cannot be taken, each as FILE:LINE: sentence; nothing was written."""
+
+    def __init__(self, file: Path, problems: list[str], rows: int, what: str = "rows"):
+        self.problems = problems
+        super().__init__(f"{len(problems)} of {rows} {what} in {file} have problems; nothing was imported")
