@@ -52,7 +52,7 @@ def agenda(days, today, db, data_dir, *, every_id: bool = False):
     day = common.today(today)
     window = settings.look_ahead_days if days is None else days
     cal = common.calendar(data_dir)
-    groups, disposals = load_agenda(cal, paths.database_path(db), day, window, every_id=every_id)
+    groups, disposals, results_due = load_agenda(cal, paths.database_path(db), day, window, every_id=every_id)
     items = build(
         cal,
         groups,
@@ -60,16 +60,18 @@ def agenda(days, today, db, data_dir, *, every_id: bool = False):
         days=window,
         lead_days=settings.lead_days,
         disposals=disposals,
+        results_disposals=results_due,
         key_dates=calendar_items(cal),
     )
     return day, window, settings, items
 
 
 def load_agenda(cal, path, day, days, *, every_id: bool = False):
-    """(the agenda's request groups, consents due for disposal), read from the tally and a few
-    indexed queries so the time stays flat as the log grows; no database yet means nothing logged."""
+    """(the agenda's request groups, consents due for disposal, series whose results are due for
+    disposal), read from the tally and a few indexed queries so the time stays flat as the log
+    grows; no database yet means nothing logged."""
     if not path.exists():
-        return [], []
+        return [], [], []
     from datetime import timedelta
 
     from prs_cli.rules import agenda as rules
@@ -82,9 +84,12 @@ def load_agenda(cal, path, day, days, *, every_id: bool = False):
         outcomes = rules.appeal_outcomes(cal, day, day + timedelta(days=days))
         groups = store.request_groups(conn, outcomes=outcomes, reviews=rules.appealed_services(cal), every_id=every_id)
         disposals = [kept for batch in store.disposal_cases(conn, kept_until(day)) for kept in rules.due_disposals(*batch, day)]
+        from prs_cli.service.results import results_disposals
+
+        results_due = results_disposals(conn, cal, day)
     finally:
         conn.close()
-    return groups, disposals
+    return groups, disposals, results_due
 
 
 def load_records(path):

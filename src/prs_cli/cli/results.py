@@ -72,8 +72,9 @@ def import_results(
                 "series": report.series,
                 "imported": report.rows,
                 "added": report.added,
-                "changed": [change._asdict() for change in report.changed],
+                "changed": [{**change._asdict(), "component": change.component or None} for change in report.changed],
                 "outcomes": [outcome._asdict() for outcome in report.outcomes],
+                "unrecorded": list(report.unrecorded),
                 "keep_until": report.keep_until.date,
             }
         )
@@ -102,8 +103,12 @@ def _print_import(cal, report, record_outcomes: bool) -> None:
             typer.echo(f"  line {c.line}: {c.candidate} {c.awarding_body} {c.qualification} {c.component or c.subject}: {', '.join(what)}")
     for outcome in report.outcomes:
         typer.echo(f"Request {outcome.request_id}: outcome recorded ({outcome.direction}); fee: {outcome.refund}.")
-    if report.changed and not record_outcomes:
-        common.note("--record-outcomes records these changes as the outcomes of matching submitted requests.")
+    if report.unrecorded:
+        ids = ", ".join(map(str, report.unrecorded))
+        common.note(
+            f"The changes are outcomes of submitted request{'s' if len(report.unrecorded) != 1 else ''} {ids}, not recorded: "
+            "record each with 'prs request outcome ID', or import revised results with --record-outcomes."
+        )
     keep = report.keep_until
     if keep.date is not None:
         common.note(f"Results are personal data: kept until {when(keep.date)} ({keep.rule}; {keep.source}), then 'prs results purge'.")

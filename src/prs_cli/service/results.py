@@ -43,6 +43,7 @@ class ResultsImport(NamedTuple):
     changed: tuple[ResultChange, ...]
     outcomes: tuple[RecordedOutcome, ...]
     keep_until: Answer
+    unrecorded: tuple[int, ...] = ()  # submitted requests the changes are outcomes of, not recorded
 
 
 def import_results(
@@ -88,24 +89,27 @@ def import_results(
                     ResultChange(line, row.candidate, row.awarding_body, row.qualification, row.subject, row.component,
                                  before.mark, row.mark, before.grade, row.grade)
                 )
-        outcomes = []
-        if record_outcomes and changes:
-            outcomes = _record_outcomes(conn, path, calendar, series, rows, changes, on=outcome_on or today, today=today, by=by)
+        outcomes, unrecorded = [], []
+        if changes:
+            matched = _matching_requests(conn, path, series, rows, changes)
+            if record_outcomes:
+                outcomes = _record_outcomes(matched, calendar, on=outcome_on or today, today=today, by=by)
+            else:
+                unrecorded = [request.id for request, _, _ in matched[1]]
         store.audit(
             conn, "results_imported", by,
             {"series": series, "rows": len(rows), "added": added, "changed": len(changes),
              "outcomes": [o.request_id for o in outcomes]},
         )
-    return ResultsImport(series, len(rows), added, tuple(changes), tuple(outcomes), results_keep_until(calendar, series))
+    keep = results_keep_until(calendar, series)
+    return ResultsImport(series, len(rows), added, tuple(changes), tuple(outcomes), keep, tuple(unrecorded))
 
 
-def _record_outcomes(conn, path, calendar, series, rows, changes, *, on, today, by) -> list[RecordedOutcome]:
-    """The outcomes the changes carry, for the series' submitted requests: a changed component
-    gives its request the new mark (and grade, or else the subject's grade in the same file); a
-    changed subject grade gives the subject's requests their grade after. Every one is checked
-    before any is written; one that cannot be taken stops them all."""
-    from prs_cli.errors import PrsError, Refused
-    from prs_cli.rules.intake import record_outcome
+def _matching_requests(conn, path, series, rows, changes):
+    """(the requests repository, [(submitted request, mark after, grade after)]): the outcomes
+    the changes carry. A changed component gives its requests the new mark (and grade, or else
+    the subject's grade in the same file); a changed subject grade gives the subject's requests
+    their grade after."""
     from prs_cli.store.requests import Filters, Requests
     from prs_cli.store.results import fold
 
@@ -115,7 +119,7 @@ def _record_outcomes(conn, path, calendar, series, rows, changes, *, on, today, 
         (r.candidate, r.awarding_body, r.qualification, fold(r.subject)): r.grade for _, r in rows if not r.component
     }
     repo = Requests(conn, path)
-    planned, problems = [], []
+    matched = []
     for request in repo.iter(Filters(status="submitted", series=series)):
         subject_key = (request.candidate, request.awarding_body, request.qualification, fold(request.subject))
         component = by_component.get((request.candidate, request.awarding_body, request.qualification, fold(request.component)))
@@ -126,6 +130,19 @@ def _record_outcomes(conn, path, calendar, series, rows, changes, *, on, today, 
             mark_after, grade_after = None, by_subject[subject_key].grade_after
         else:
             continue
+        matched.append((request, mark_after, grade_after))
+    return repo, matched
+
+
+def _record_outcomes(matched, calendar, *, on, today, by) -> list[RecordedOutcome]:
+    """Each matched request's outcome, checked as `prs request outcome` checks it; one that
+    cannot be taken stops them all (and the import)."""
+    from prs_cli.errors import PrsError, Refused
+    from prs_cli.rules.intake import record_outcome
+
+    repo, requests = matched
+    planned, problems = [], []
+    for request, mark_after, grade_after in requests:
         try:
             planned.append(record_outcome(calendar, request, on=on, today=today, mark_after=mark_after, grade_after=grade_after))
         except PrsError as error:
