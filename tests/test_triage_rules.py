@@ -21,6 +21,7 @@ from prs_cli.rules.triage import (
     open_services,
     place,
     triage,
+    without_boundaries,
 )
 
 A_LEVEL = (Boundary("A*", 80), Boundary("A", 70), Boundary("B", 60), Boundary("C", 50), Boundary("D", 40), Boundary("E", 30))
@@ -120,21 +121,18 @@ boundary_sets = st.lists(st.integers(1, 200), min_size=1, max_size=6, unique=Tru
 @settings(max_examples=150, deadline=None)
 @given(boundary_sets, st.lists(st.integers(0, 220), max_size=40), st.integers(1, 10))
 def test_triage_lists_exactly_the_results_within_n_below_the_next_boundary(bounds, marks, within):
-    """Property: a result is listed iff 1 <= next boundary - mark <= within; listed closest
-    first; the margin above is mark minus the own boundary; the rest are at the top grade."""
+    """Property: a result is listed iff 1 <= next boundary - mark <= within (so never at the top
+    grade); listed closest first; the margin above is mark minus the own boundary."""
     index = BoundaryIndex([BoundarySet("june-2026", "AQA", "gce-a-level", None, "7357/1", bounds)])
     results = [result(m, candidate=f"{i:04d}") for i, m in enumerate(marks)]
     found = triage(results, index, within)
     expected = set()
-    top = 0
     for r in results:
         higher = [b.mark for b in bounds if b.mark > r.mark]
-        if not higher:
-            top += 1
-        elif min(higher) - r.mark <= within:
+        if higher and min(higher) - r.mark <= within:
             expected.add(r.candidate)
     assert {row.result.candidate for row in found.rows} == expected
-    assert found.top_grade == top and found.no_boundary == 0
+    assert found.no_boundary == 0
     shorts = [row.marks_short for row in found.rows]
     assert shorts == sorted(shorts) and all(1 <= s <= within for s in shorts)
     for row in found.rows:
@@ -147,6 +145,8 @@ def test_results_without_boundaries_are_counted_not_listed():
     found = triage([result(68), result(68, component="7357/2"), result(68, series="june-2025")], index, 5)
     assert [r.result.component for r in found.rows] == ["7357/1"]
     assert found.no_boundary == 2
+    groups = [("june-2026", "AQA", "gce-a-level", "7357/1", "Mathematics", 40), ("june-2026", "AQA", "gce-a-level", "7357/2", "Mathematics", 7)]
+    assert without_boundaries(groups, index) == 7
 
 
 def test_a_subject_set_is_preferred_and_a_qualification_result_needs_its_subject():

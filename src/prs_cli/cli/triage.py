@@ -54,10 +54,9 @@ def triage(
     elif json:
         import sys
 
-        from prs_cli.render.jsonout import write_array
-        from prs_cli.render.triage import record
+        from prs_cli.render.triage import write_json
 
-        write_array((record(item) for item in report.items), sys.stdout.write)
+        write_json(report.items, sys.stdout.write)
     elif report.items:
         from prs_cli.render.triage import triage_text
 

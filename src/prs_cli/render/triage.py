@@ -4,6 +4,8 @@ terminal's, COLUMNS, else 80; words are never split."""
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from prs_cli.rules.days import when
 
 HEADERS = ("Short", "Above", "Cand", "Name", "Board", "Qualification", "Subject", "Component", "Mark", "Grade", "Next", "Open", "Logged")
@@ -23,6 +25,10 @@ def _grade(item) -> str | None:
 
 def record(item) -> dict:
     """One listed result as JSON (the keys README documents)."""
+    return {**_head(item), "open_services": _services(item.open_services), "logged": list(item.logged)}
+
+
+def _head(item) -> dict:
     r = item.row.result
     p = item.row.placement
     return {
@@ -38,15 +44,25 @@ def record(item) -> dict:
         "next_boundary": p.next_boundary,
         "marks_short": item.row.marks_short,
         "margin_above": item.row.margin_above,
-        "open_services": [
-            {"service": s.service, "deadline": s.deadline.date, "fee": s.fee.amount if s.fee else None} for s in item.open_services
-        ],
-        "logged": list(item.logged),
     }
 
 
+@lru_cache(maxsize=256)
+def _services(offered) -> list[dict]:
+    """The open services as JSON, made once per board and qualification (every result of one
+    shares them)."""
+    return [
+        {"service": s.service, "deadline": s.deadline.date.isoformat() if s.deadline.date else None, "fee": s.fee.amount if s.fee else None}
+        for s in offered
+    ]
+
+
 def _clean(text: str | None) -> str:
-    text = text or ""
+    """Text for one cell: control characters as spaces, runs of spaces as one."""
+    if not text:
+        return ""
+    if text.isprintable() and "  " not in text:
+        return text
     return " ".join("".join(c if c.isprintable() else " " for c in text).split())
 
 
@@ -71,6 +87,8 @@ def _cells(item) -> tuple[str, ...]:
 
 
 def _wrap(text: str, room: int, indent: str) -> list[str]:
+    if len(indent) + len(text) <= room and text.isascii():
+        return [indent + text]
     import textwrap
 
     return textwrap.wrap(text, room, initial_indent=indent, subsequent_indent=indent + "  ", break_long_words=False, break_on_hyphens=False) or [indent]
@@ -80,24 +98,45 @@ def triage_text(report, calendar) -> str:
     """The list, closest first, then each board and qualification's open services with their
     deadlines and fees (the same for every result of that qualification, so said once)."""
     room = width()
-    rows = [_cells(item) for item in report.items]
-    widths = [max(len(h), *(len(row[i]) for row in rows)) for i, h in enumerate(HEADERS)]
-    lines = [f"Within {report.within} mark{'s' if report.within != 1 else ''} of the next grade, closest first "
-             "(Short: marks below it; Above: marks above the result's own grade)"]
-    lines = _wrap(lines[0], room, "")
-    if sum(widths) + 2 * (len(widths) - 1) <= room:
+    lines = _wrap(
+        f"Results within {report.within} mark{'s' if report.within != 1 else ''} below the next grade, closest first",
+        room, "",
+    )
+    # Narrower than the headers alone: stacked, without measuring the cells.
+    rows = [_cells(item) for item in report.items] if room >= sum(map(len, HEADERS)) + 2 * (len(HEADERS) - 1) else None
+    widths = [max(len(h), max(map(len, column), default=0)) for h, column in zip(HEADERS, zip(*rows))] if rows else []
+    if rows and sum(widths) + 2 * (len(widths) - 1) <= room:
+        lines += _wrap("Short: marks below the next grade; Above: marks above the result's own grade.", room, "")
+
         def line(cells):
             return "  ".join(c.rjust(w) if i in RIGHT else c.ljust(w) for i, (c, w) in enumerate(zip(cells, widths))).rstrip()
 
         lines.append(line(HEADERS))
         lines += [line(row) for row in rows]
-    else:  # narrow: each result stacked
-        for item, cells in zip(report.items, rows):
-            short, above, cand, name, board, qual, subject, component, mark, grade, nxt, open_, logged = cells
-            lines.append("")
-            lines += _wrap(f"{short} short of {nxt}: {cand} {name}".rstrip(), room, "")
-            lines += _wrap(f"{board} {qual} {subject} {component}: mark {mark}, grade {grade}, {above} above its grade", room, "  ")
-            lines += _wrap(f"open: {open_}" + (f"; logged: {logged}" if logged else ""), room, "  ")
+    else:  # narrow: each result stacked on two lines (cells cleaned once, over the whole text, below)
+        opened: dict[int, str] = {}
+        append = lines.append
+        for item in report.items:
+            row = item.row
+            r = row.result
+            p = row.placement
+            offered = opened.get(id(item.open_services))
+            if offered is None:
+                offered = opened[id(item.open_services)] = " ".join(s.service for s in item.open_services) or "none"
+            first = (
+                f"{row.marks_short} short of {p.next_grade} at {p.next_boundary}: {r.candidate} {r.name or ''} "
+                f"({r.awarding_body} {r.qualification} {r.subject or ''} {r.component or 'whole'})"
+            )
+            second = (
+                f"  mark {r.mark}, grade {r.grade or p.grade or 'U'}, "
+                + (f"{row.margin_above} above it" if row.margin_above is not None else "below the lowest grade")
+                + f"; open: {offered}" + (f"; logged: {' '.join(map(str, item.logged))}" if item.logged else "")
+            )
+            for text, indent in ((first, ""), (second, "  ")):
+                if len(text) <= room and text.isascii():
+                    append(text)
+                else:
+                    lines += _wrap(text[len(indent):], room, indent)
     services: dict[tuple, tuple] = {}
     for item in report.items:
         services.setdefault((item.row.result.awarding_body, item.row.result.qualification), item.open_services)
@@ -109,7 +148,43 @@ def triage_text(report, calendar) -> str:
                 for s in offered
             ] or ["none still open"]
             lines += _wrap(f"{board} {calendar.qualifications[qual].name if qual in calendar.qualifications else qual}: " + "; ".join(parts), room, "  ")
-    return "\n".join(lines) + "\n"
+    return _printable("\n".join(lines)) + "\n"
+
+
+def _printable(text: str) -> str:
+    """Control characters a broadsheet may carry (escapes, tabs) as spaces: a terminal never
+    interprets a cell."""
+    import re
+
+    return re.sub(r"[\x00-\x09\x0b-\x1f\x7f]", " ", text)
+
+
+def write_json(items, write) -> int:
+    """The list as a JSON array, one result a line (as render.jsonout.write_array writes one),
+    each board and qualification's open services encoded once and reused: a broadsheet of
+    10,000 results lists thousands."""
+    import json
+
+    encode = json.JSONEncoder(ensure_ascii=False).encode
+    services: dict[int, str] = {}
+    chunk: list[str] = []
+    count = 0
+    for item in items:
+        head = _head(item)
+        offered = services.get(id(item.open_services))
+        if offered is None:
+            offered = services[id(item.open_services)] = encode(_services(item.open_services))
+        chunk.append(
+            ("[\n" if count == 0 else ",\n") + encode(head)[:-1]
+            + f', "open_services": {offered}, "logged": {encode(list(item.logged))}}}'
+        )
+        count += 1
+        if len(chunk) >= 500:
+            write("".join(chunk))
+            chunk.clear()
+    chunk.append("\n]\n" if count else "[]\n")
+    write("".join(chunk))
+    return count
 
 
 def drafts_text(logged, service_name: str) -> str:

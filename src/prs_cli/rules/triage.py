@@ -193,11 +193,20 @@ class BoundaryIndex:
 
     def __init__(self, sets: Iterable[BoundarySet]):
         self.sets: dict[tuple, dict[str | None, BoundarySet]] = {}
+        self.found: dict[tuple, BoundarySet | None] = {}  # answers as asked: results share components
         for found in sets:
             key = (found.series, found.awarding_body, found.qualification, _fold(found.component))
             self.sets.setdefault(key, {})[_fold(found.subject) if found.subject else None] = found
 
     def find(self, series: str, awarding_body: str, qualification: str, component: str, subject: str | None) -> BoundarySet | None:
+        asked = (series, awarding_body, qualification, component, subject)
+        try:
+            return self.found[asked]
+        except KeyError:
+            found = self.found[asked] = self._find(*asked)
+            return found
+
+    def _find(self, series: str, awarding_body: str, qualification: str, component: str, subject: str | None) -> BoundarySet | None:
         by_subject = self.sets.get((series, awarding_body, qualification, _fold(component)))
         if not by_subject:
             return None
@@ -217,38 +226,43 @@ class TriageRow(NamedTuple):
 
 class Triage(NamedTuple):
     rows: tuple[TriageRow, ...]  # closest first
-    top_grade: int  # results at the top grade (nothing to gain)
     no_boundary: int  # results with no boundaries known (counted in a remark)
 
 
 def triage(results: Iterable[ResultRecord], index: BoundaryIndex, within: int) -> Triage:
     """Every result whose mark is 1 to `within` marks below the next grade's boundary, closest
-    first (then by board, qualification, subject, component and candidate)."""
-    rows, top, unknown = [], 0, 0
+    first (then by board, qualification, subject, component and candidate). A result at the top
+    grade has nothing to gain and is left out; one with no boundaries known is counted."""
+    keyed, unknown = [], 0
     find = index.find
+    placed: dict[tuple, tuple[Placement, int, int | None] | None] = {}  # results share sets and marks
+    order: dict[tuple, tuple] = {}  # what the list is sorted on, per set: board, qualification, subject, component
     for result in results:
         found = find(result.series, result.awarding_body, result.qualification, result.component, result.subject)
         if found is None:
             unknown += 1
             continue
-        placement = place(found.grades, result.mark)
-        if placement.next_boundary is None:
-            top += 1
+        key = (id(found), result.mark)
+        if key not in placed:
+            placement = place(found.grades, result.mark)
+            short = None if placement.next_boundary is None else placement.next_boundary - result.mark
+            placed[key] = (placement, short, placement.margin_above(result.mark)) if short is not None and short <= within else None
+        listed = placed[key]
+        if listed is None:
             continue
-        short = placement.next_boundary - result.mark
-        if short <= within:
-            rows.append(TriageRow(result, placement, short, placement.margin_above(result.mark)))
-    rows.sort(
-        key=lambda r: (
-            r.marks_short,
-            r.result.awarding_body,
-            r.result.qualification,
-            _fold(r.result.subject or ""),
-            _fold(r.result.component),
-            r.result.candidate,
-        )
-    )
-    return Triage(tuple(rows), top, unknown)
+        where = (result.awarding_body, result.qualification, result.subject, result.component)
+        if where not in order:
+            order[where] = (result.awarding_body, result.qualification, _fold(result.subject or ""), _fold(result.component))
+        keyed.append(((listed[1], *order[where], result.candidate), TriageRow(result, *listed)))
+    keyed.sort(key=lambda pair: pair[0])
+    rows = [row for _, row in keyed]
+    return Triage(tuple(rows), unknown)
+
+
+def without_boundaries(groups: Iterable[tuple], index: BoundaryIndex) -> int:
+    """How many results have no boundaries known, from (series, board, qualification,
+    component, subject, how many) groups of alike results."""
+    return sum(n for *asked, n in groups if index.find(*asked) is None)
 
 
 # --- what can still be asked for ------------------------------------------------------------

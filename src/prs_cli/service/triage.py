@@ -6,11 +6,13 @@ from __future__ import annotations
 import sqlite3
 from datetime import date
 from pathlib import Path
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 from prs_cli.calendar.model import Calendar
-from prs_cli.records import RequestRecord
 from prs_cli.rules.triage import OpenService, TriageRow
+
+if TYPE_CHECKING:
+    from prs_cli.records import RequestRecord
 
 
 class TriageItem(NamedTuple):
@@ -22,8 +24,7 @@ class TriageItem(NamedTuple):
 class TriageReport(NamedTuple):
     items: tuple[TriageItem, ...]  # closest first
     within: int
-    top_grade: int
-    no_boundary: int
+    no_boundary: int  # results not listed because no boundary is known for them
     results: int  # how many results were looked at
 
 
@@ -41,23 +42,26 @@ def triage(
     """Results 1 to `within` marks below the next grade's boundary (rules.triage), each with the
     services still open for its board and qualification and the requests already logged for it.
     Boundaries come from the store and from boundaries_*.yaml in the data folder (the store's
-    replace the file's for the same component)."""
+    replace the file's for the same component). Only the results near a boundary are read
+    (store.results.near_boundaries); the rest are counted by kind, to find those with none."""
     from prs_cli.grade_data import boundary_files, load_boundaries
     from prs_cli.rules import triage as rules
 
     if conn is None:
-        return TriageReport((), within, 0, 0, 0)
+        return TriageReport((), within, 0, 0)
     from prs_cli.store import results as store
 
-    sets = load_boundaries(data_dir, calendar) if boundary_files(data_dir) else []
-    sets += store.boundary_sets(conn, series=series)
-    results = store.iter_results(conn, series=series, awarding_body=awarding_body)
+    files = load_boundaries(data_dir, calendar) if boundary_files(data_dir) else []
+    index = rules.BoundaryIndex([*files, *store.boundary_sets(conn, series=series)])
+    groups = store.result_groups(conn, series=series, awarding_body=awarding_body)
+    results = store.near_boundaries(conn, within, series=series, awarding_body=awarding_body, also=files)
     if subject:
         wanted = store.fold(subject)
+        groups = [g for g in groups if wanted in store.fold(g[4])]
         results = (r for r in results if wanted in store.fold(r.subject))
-    counted = _Counted(results)
-    found = rules.triage(counted, rules.BoundaryIndex(sets), within)
+    found = rules.triage(results, index, within)
     logged = store.logged_requests(conn, series, (row.result.candidate for row in found.rows))
+    logged_candidates = {key[1] for key in logged}
     services: dict[tuple, tuple[OpenService, ...]] = {}
     items = []
     for row in found.rows:
@@ -65,21 +69,9 @@ def triage(
         key = (r.series, r.awarding_body, r.qualification)
         if key not in services:
             services[key] = rules.open_services(calendar, *key, today)
-        items.append(TriageItem(row, services[key], tuple(logged.get(store.request_key(r), ()))))
-    return TriageReport(tuple(items), within, found.top_grade, found.no_boundary, counted.count)
-
-
-class _Counted:
-    """An iterable that counts what passes through it."""
-
-    def __init__(self, items):
-        self.items = items
-        self.count = 0
-
-    def __iter__(self):
-        for item in self.items:
-            self.count += 1
-            yield item
+        ids = logged.get(store.request_key(r)) if r.candidate in logged_candidates else None
+        items.append(TriageItem(row, services[key], tuple(ids) if ids else ()))
+    return TriageReport(tuple(items), within, rules.without_boundaries(groups, index), sum(g[-1] for g in groups))
 
 
 class DraftPlan(NamedTuple):

@@ -295,6 +295,10 @@ def _v4_results(conn: sqlite3.Connection) -> None:
         """CREATE UNIQUE INDEX results_once ON results (
             series, awarding_body, qualification, component_key, subject_key, candidate
         )""",
+        # prs triage reads only the results a few marks below a boundary, by a range of marks
+        "CREATE INDEX results_by_mark ON results (series, awarding_body, qualification, component_key, subject_key, mark)",
+        # and counts the rest by what finding their boundaries reads, from the index alone
+        "CREATE INDEX results_by_kind ON results (series, awarding_body, qualification, component, subject)",
         """CREATE TABLE boundaries (
             series TEXT NOT NULL,
             awarding_body TEXT NOT NULL,

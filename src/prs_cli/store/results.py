@@ -6,7 +6,6 @@ table) hold series, counts and request ids only: never a candidate's number, nam
 
 from __future__ import annotations
 
-import json
 import sqlite3
 from collections.abc import Iterable, Iterator
 from typing import NamedTuple
@@ -44,6 +43,8 @@ def _plain(conn: sqlite3.Connection) -> sqlite3.Cursor:
 
 
 def audit(conn: sqlite3.Connection, action: str, by: str | None, details: dict) -> None:
+    import json
+
     conn.execute(
         "INSERT INTO events (at, by, action, details) VALUES (?, ?, ?, ?)",
         (now_utc(), by, action, json.dumps(details, sort_keys=True)),
@@ -81,18 +82,72 @@ def update_result(conn: sqlite3.Connection, result_id: int, row, at: str, *, rev
     )
 
 
-def iter_results(
-    conn: sqlite3.Connection, *, series: str | None = None, awarding_body: str | None = None
-) -> Iterator[ResultRecord]:
+def _where(series: str | None, awarding_body: str | None) -> tuple[str, list]:
     where, values = [], []
     for column, value in (("series", series), ("awarding_body", awarding_body)):
         if value is not None:
-            where.append(f"{column} = ?")
+            where.append(f"r.{column} = ?")
             values.append(value)
-    sql = f"SELECT {_RESULT_FIELDS} FROM results" + (" WHERE " + " AND ".join(where) if where else "")
+    return " AND ".join(where), values
+
+
+def result_groups(conn: sqlite3.Connection, *, series: str | None = None, awarding_body: str | None = None) -> list[tuple]:
+    """The results counted by (series, board, qualification, component, subject): what finding
+    their boundaries depends on, read without reading each result."""
+    where, values = _where(series, awarding_body)
+    try:
+        return _plain(conn).execute(
+            "SELECT series, awarding_body, qualification, component, subject, count(*) FROM results r"
+            + (f" WHERE {where}" if where else "")
+            + " GROUP BY series, awarding_body, qualification, component, subject",
+            values,
+        ).fetchall()
+    except sqlite3.Error as exc:
+        raise storage_error(exc) from None
+
+
+def near_boundaries(
+    conn: sqlite3.Connection,
+    within: int,
+    *,
+    series: str | None = None,
+    awarding_body: str | None = None,
+    also: Iterable[BoundarySet] = (),
+) -> Iterator[ResultRecord]:
+    """The results with a boundary of their component (or subject) 1 to `within` marks above
+    their mark, in the store or in `also` (boundaries from files): all the triage rule can list,
+    found by SQLite through the boundaries' key, so a long broadsheet is not read row by row.
+    The rule (rules.triage) still decides which set applies and what is listed."""
+    bounds = "boundaries"
+    also = list(also)
+    if also:
+        conn.execute(
+            "CREATE TEMP TABLE IF NOT EXISTS file_boundaries (series TEXT, awarding_body TEXT, qualification TEXT,"
+            " component_key TEXT, subject_key TEXT, mark INTEGER)"
+        )
+        conn.execute("DELETE FROM temp.file_boundaries")
+        conn.executemany(
+            "INSERT INTO temp.file_boundaries VALUES (?,?,?,?,?,?)",
+            [(f.series, f.awarding_body, f.qualification, fold(f.component), fold(f.subject), b.mark) for f in also for b in f.grades],
+        )
+        bounds = (
+            "(SELECT series, awarding_body, qualification, component_key, subject_key, mark FROM boundaries"
+            " UNION ALL SELECT * FROM temp.file_boundaries)"
+        )
+    where, values = _where(series, awarding_body)
+    # A component's results are keyed by its code alone (subject_key ''), a qualification's by
+    # its subject: the boundary's key for a result is (component_key, that subject_key).
+    sql = (
+        f"SELECT {_RESULT_FIELDS} FROM results WHERE id IN (SELECT r.id FROM {bounds} b JOIN results r"
+        " ON r.series = b.series AND r.awarding_body = b.awarding_body AND r.qualification = b.qualification"
+        " AND r.component_key = b.component_key AND r.subject_key = CASE b.component_key WHEN '' THEN b.subject_key ELSE '' END"
+        " AND r.mark BETWEEN b.mark - ? AND b.mark - 1"
+        + (f" WHERE {where}" if where else "")
+        + ")"
+    )
     try:
         cursor = _plain(conn)
-        cursor.execute(sql, values)
+        cursor.execute(sql, [within, *values])
         make = ResultRecord._make
         while rows := cursor.fetchmany(2000):
             yield from map(make, rows)
@@ -181,6 +236,8 @@ def logged_requests(conn: sqlite3.Connection, series: str | None, candidates: It
     wanted = sorted(set(candidates))
     if not wanted:
         return {}
+    import json
+
     found: dict[tuple, list[int]] = {}
     sql = (
         "SELECT id, series, candidate, awarding_body, qualification, component, subject FROM requests"
