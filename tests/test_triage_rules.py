@@ -158,6 +158,8 @@ def test_a_subject_set_is_preferred_and_a_qualification_result_needs_its_subject
     assert index.find("june-2026", "AQA", "gce-a-level", "7357/1", "Mathematics") is general
     assert index.find("june-2026", "AQA", "gce-a-level", "", "mathematics") is whole
     assert index.find("june-2026", "AQA", "gce-a-level", "", "Physics") is None
+    only = BoundaryIndex([own])
+    assert only.find("june-2026", "AQA", "gce-a-level", "7357/1", "Further Maths") is own  # the paper's only set
 
 
 # --- services still open -----------------------------------------------------------------------

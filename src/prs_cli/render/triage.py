@@ -25,10 +25,6 @@ def _grade(item) -> str | None:
 
 def record(item) -> dict:
     """One listed result as JSON (the keys README documents)."""
-    return {**_head(item), "open_services": _services(item.open_services), "logged": list(item.logged)}
-
-
-def _head(item) -> dict:
     r = item.row.result
     p = item.row.placement
     return {
@@ -44,6 +40,8 @@ def _head(item) -> dict:
         "next_boundary": p.next_boundary,
         "marks_short": item.row.marks_short,
         "margin_above": item.row.margin_above,
+        "open_services": _services(item.open_services),
+        "logged": list(item.logged),
     }
 
 
@@ -161,22 +159,35 @@ def _printable(text: str) -> str:
 
 def write_json(items, write) -> int:
     """The list as a JSON array, one result a line (as render.jsonout.write_array writes one),
-    each board and qualification's open services encoded once and reused: a broadsheet of
-    10,000 results lists thousands."""
+    each line built from its values' JSON (the same document json.dumps(record(item)) gives,
+    tests/test_cli_triage.py checks) and each board and qualification's open services encoded
+    once: a broadsheet of 10,000 results lists thousands."""
+    from json.encoder import encode_basestring as text
+
     import json
 
-    encode = json.JSONEncoder(ensure_ascii=False).encode
+    def value(v) -> str:
+        if v is None:
+            return "null"
+        return text(v) if isinstance(v, str) else str(v)
+
     services: dict[int, str] = {}
     chunk: list[str] = []
     count = 0
     for item in items:
-        head = _head(item)
+        row = item.row
+        r = row.result
+        p = row.placement
         offered = services.get(id(item.open_services))
         if offered is None:
-            offered = services[id(item.open_services)] = encode(_services(item.open_services))
+            offered = services[id(item.open_services)] = json.dumps(_services(item.open_services), ensure_ascii=False)
         chunk.append(
-            ("[\n" if count == 0 else ",\n") + encode(head)[:-1]
-            + f', "open_services": {offered}, "logged": {encode(list(item.logged))}}}'
+            ("[\n" if count == 0 else ",\n")
+            + f'{{"candidate": {value(r.candidate)}, "name": {value(r.name)}, "awarding_body": {value(r.awarding_body)}, '
+            f'"qualification": {value(r.qualification)}, "subject": {value(r.subject)}, "component": {value(r.component or None)}, '
+            f'"mark": {r.mark}, "grade": {value(_grade(item))}, "next_grade": {value(p.next_grade)}, '
+            f'"next_boundary": {value(p.next_boundary)}, "marks_short": {row.marks_short}, "margin_above": {value(row.margin_above)}, '
+            f'"open_services": {offered}, "logged": [{", ".join(map(str, item.logged))}]}}'
         )
         count += 1
         if len(chunk) >= 500:

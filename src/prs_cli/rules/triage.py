@@ -189,7 +189,8 @@ def place(boundaries: Sequence[Boundary], mark: int) -> Placement:
 class BoundaryIndex:
     """Boundary sets found by what a result names: series, board, qualification, component and
     subject. A component's set may leave the subject out (the code names the paper); a set
-    naming a subject is preferred when both exist."""
+    naming the result's subject is preferred, and a paper with only one set uses it whatever
+    the subject is called ("Maths" or "Mathematics"). A qualification's set needs its subject."""
 
     def __init__(self, sets: Iterable[BoundarySet]):
         self.sets: dict[tuple, dict[str | None, BoundarySet]] = {}
@@ -214,7 +215,11 @@ class BoundaryIndex:
             found = by_subject.get(_fold(subject))
             if found is not None:
                 return found
-        return by_subject.get(None)
+        if None in by_subject:
+            return by_subject[None]
+        if component and len(by_subject) == 1:  # one set for the paper, its subject spelt otherwise
+            return next(iter(by_subject.values()))
+        return None
 
 
 class TriageRow(NamedTuple):

@@ -44,14 +44,17 @@ def triage(
     Boundaries come from the store and from boundaries_*.yaml in the data folder (the store's
     replace the file's for the same component). Only the results near a boundary are read
     (store.results.near_boundaries); the rest are counted by kind, to find those with none."""
-    from prs_cli.grade_data import boundary_files, load_boundaries
     from prs_cli.rules import triage as rules
 
     if conn is None:
         return TriageReport((), within, 0, 0)
     from prs_cli.store import results as store
 
-    files = load_boundaries(data_dir, calendar) if boundary_files(data_dir) else []
+    files = []
+    if data_dir is not None:
+        from prs_cli.grade_data import load_boundaries
+
+        files = load_boundaries(data_dir, calendar)
     index = rules.BoundaryIndex([*files, *store.boundary_sets(conn, series=series)])
     groups = store.result_groups(conn, series=series, awarding_body=awarding_body)
     results = store.near_boundaries(conn, within, series=series, awarding_body=awarding_body, also=files)
