@@ -283,7 +283,7 @@ def open_services(calendar: Calendar, series: str, awarding_body: str, qualifica
     """The services for one candidate that the board offers for the qualification and that are
     still open on `today` (or whose deadline is not yet published), soonest deadline first.
     Services that follow an outcome (appeals, Stage 2) are left out: nothing has been reviewed."""
-    from prs_cli.rules.intake import default_fee
+    from prs_cli.rules.fees import default_fee
 
     if awarding_body not in calendar.awarding_bodies or qualification not in calendar.qualifications or series not in calendar.series:
         return ()
