@@ -236,19 +236,20 @@ def logged_requests(conn: sqlite3.Connection, series: str | None, candidates: It
     wanted = sorted(set(candidates))
     if not wanted:
         return {}
-    import json
-
     found: dict[tuple, list[int]] = {}
-    sql = (
-        "SELECT id, series, candidate, awarding_body, qualification, component, subject FROM requests"
-        " WHERE status NOT IN ('withdrawn', 'rejected') AND candidate IN (SELECT value FROM json_each(?))"
-        + (" AND series = ?" if series else "")
-        + " ORDER BY id"
-    )
+    rows = []
     try:
-        rows = _plain(conn).execute(sql, (json.dumps(wanted), series) if series else (json.dumps(wanted),)).fetchall()
+        for start in range(0, len(wanted), 500):  # SQLite's limit on parameters is far above 500
+            chunk = wanted[start:start + 500]
+            rows += _plain(conn).execute(
+                "SELECT id, series, candidate, awarding_body, qualification, component, subject FROM requests"
+                f" WHERE status NOT IN ('withdrawn', 'rejected') AND candidate IN ({', '.join('?' * len(chunk))})"
+                + (" AND series = ?" if series else ""),
+                [*chunk, series] if series else chunk,
+            ).fetchall()
     except sqlite3.Error as exc:
         raise storage_error(exc) from None
+    rows.sort()  # by id: a result's requests listed oldest first
     for request_id, series_id, candidate, body, qual, component, subject in rows:
         found.setdefault((series_id, candidate, body, qual, fold(component)), []).append(request_id)
         if subject:
