@@ -100,20 +100,30 @@ def _print_import(cal, report, record_outcomes: bool) -> None:
                 what.append(f"mark {c.mark_before} -> {c.mark_after}")
             if (c.grade_before or None) != (c.grade_after or None):
                 what.append(f"grade {c.grade_before or '-'} -> {c.grade_after or '-'}")
-            typer.echo(f"  line {c.line}: {c.candidate} {c.awarding_body} {c.qualification} {c.component or c.subject}: {', '.join(what)}")
+            _say(f"  line {c.line}: {c.candidate} {c.awarding_body} {c.qualification} {c.component or c.subject}: {', '.join(what)}")
     for outcome in report.outcomes:
-        typer.echo(f"Request {outcome.request_id}: outcome recorded ({outcome.direction}); fee: {outcome.refund}.")
+        _say(f"Request {outcome.request_id}: outcome recorded ({outcome.direction}); fee: {outcome.refund}.")
     if report.unrecorded:
         ids = ", ".join(map(str, report.unrecorded))
-        common.note(
+        _say(
             f"The changes are outcomes of submitted request{'s' if len(report.unrecorded) != 1 else ''} {ids}, not recorded: "
-            "record each with 'prs request outcome ID', or import revised results with --record-outcomes."
+            "record each with 'prs request outcome ID', or import revised results with --record-outcomes.",
+            err=True,
         )
     keep = report.keep_until
     if keep.date is not None:
-        common.note(f"Results are personal data: kept until {when(keep.date)} ({keep.rule}; {keep.source}), then 'prs results purge'.")
+        _say(f"Results are personal data: kept until {when(keep.date)}, when the {keep.rule} ({keep.source}); then 'prs results purge'.", err=True)
     else:
-        common.note(f"Results are personal data: {keep.rule}.")
+        _say(f"Results are personal data: {keep.rule}.", err=True)
+
+
+def _say(text: str, *, err: bool = False) -> None:
+    """One message, wrapped to the width (a long sentence never runs past the terminal's edge)."""
+    import textwrap
+
+    from prs_cli.render.triage import width
+
+    typer.echo(textwrap.fill(text, width(), subsequent_indent="  ", break_long_words=False, break_on_hyphens=False), err=err)
 
 
 @app.command("purge")
@@ -163,12 +173,14 @@ def purge(
         name = cal.series[h.series].name if h.series in cal.series else h.series
         count = f"{h.results} result{'s' if h.results != 1 else ''}"
         if h.purged:
-            typer.echo(f"Purged {count} of {name}.")
+            _say(f"Purged {count} of {name}.")
         elif h.due:
-            typer.echo(f"Would purge {count} of {name} (kept until {when(h.keep_until.date)}).")
+            _say(f"Would purge {count} of {name} (kept until {when(h.keep_until.date)}).")
         elif h.open_requests:
-            typer.echo(f"Keeping {count} of {name}: {h.open_requests} of its requests still open.")
+            _say(f"Keeping {count} of {name}: {h.open_requests} of its requests still open.")
+        elif h.keep_until.date is None:
+            _say(f"Keeping {count} of {name}: {h.keep_until.rule}.")
         else:
-            typer.echo(f"Keeping {count} of {name} until {when(h.keep_until.date)} ({h.keep_until.rule}).")
+            _say(f"Keeping {count} of {name} until {when(h.keep_until.date)}, when the {h.keep_until.rule}.")
     if not yes and any(h.due for h in held):
         common.note("Dry run: nothing was deleted. Add --yes to purge.")

@@ -428,7 +428,7 @@ def _results_disposal_items(calendar: Calendar, due: Iterable, today: date) -> l
                 severity(day, today),
                 f"Dispose of {found.results} result{'s' if found.results != 1 else ''} of {name} securely: "
                 f"kept until {when(found.keep_until.date)}",
-                f"{found.keep_until.rule}; then 'prs results purge --series {found.series} --yes'",
+                f"kept until the {found.keep_until.rule}; then 'prs results purge --series {found.series} --yes'",
                 source=found.keep_until.source,
             )
         )

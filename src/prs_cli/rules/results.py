@@ -11,7 +11,7 @@ from datetime import date, timedelta
 from typing import NamedTuple
 
 from prs_cli.calendar.model import Calendar
-from prs_cli.rules.days import OutsideCalendar, add_span
+from prs_cli.rules.days import OutsideCalendar, add_span, when
 from prs_cli.rules.deadlines import Answer
 
 
@@ -71,8 +71,8 @@ def results_keep_until(calendar: Calendar, series_id: str) -> Answer:
     except OutsideCalendar:
         until = last + timedelta(days=35 + 30)
     rule = (
-        f"kept until the {series.name} reviews and appeals are over: the last review deadline "
-        f"({last.isoformat()}), the longest review target, then the appeal window"
+        f"{series.name} reviews and appeals are over: the last review deadline ({when(last)}), "
+        "then the longest review target and the appeal window"
     )
     return Answer(until, rule, source)
 
