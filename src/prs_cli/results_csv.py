@@ -217,6 +217,9 @@ def read_boundaries(file: Path, calendar, scales: Scales, series: str) -> tuple[
 class FileProblems(InputError):
     """Rows of a file that cannot be taken, each as FILE:LINE: sentence; nothing was written."""
 
-    def __init__(self, file: Path, problems: list[str], rows: int, what: str = "rows"):
+    def __init__(self, file: Path, problems: list[str], rows: int | None = None):
         self.problems = problems
-        super().__init__(f"{len(problems)} of {rows} {what} in {file} have problems; nothing was imported")
+        found = f"{len(problems)} of {rows} rows in {file} have problems" if rows else (
+            f"{len(problems)} problem{'s' if len(problems) != 1 else ''} in {file}"
+        )
+        super().__init__(f"{found}; nothing was imported")

@@ -173,7 +173,7 @@ def import_boundaries(
 
     sets, problems = read_boundaries(file, calendar, scales, series)
     if problems:
-        raise FileProblems(file, problems, len(sets) + len(problems), "components")
+        raise FileProblems(file, problems)
     with transaction(conn, path):
         store.replace_boundaries(conn, sets, now_utc())
         store.audit(conn, "boundaries_imported", by, {"series": series, "sets": len(sets)})
