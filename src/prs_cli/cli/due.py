@@ -52,7 +52,8 @@ def agenda(days, today, db, data_dir, *, every_id: bool = False):
     day = common.today(today)
     window = settings.look_ahead_days if days is None else days
     cal = common.calendar(data_dir)
-    groups, disposals, results_due = load_agenda(cal, paths.database_path(db), day, window, every_id=every_id)
+    results_due: list = []
+    groups, disposals = load_agenda(cal, paths.database_path(db), day, window, every_id=every_id, results_due=results_due)
     items = build(
         cal,
         groups,
@@ -66,12 +67,12 @@ def agenda(days, today, db, data_dir, *, every_id: bool = False):
     return day, window, settings, items
 
 
-def load_agenda(cal, path, day, days, *, every_id: bool = False):
-    """(the agenda's request groups, consents due for disposal, series whose results are due for
-    disposal), read from the tally and a few indexed queries so the time stays flat as the log
-    grows; no database yet means nothing logged."""
+def load_agenda(cal, path, day, days, *, every_id: bool = False, results_due: list | None = None):
+    """(the agenda's request groups, consents due for disposal), read from the tally and a few
+    indexed queries so the time stays flat as the log grows; no database yet means nothing logged.
+    `results_due`: a list to extend with the series whose results are due for disposal."""
     if not path.exists():
-        return [], [], []
+        return [], []
     from datetime import timedelta
 
     from prs_cli.rules import agenda as rules
@@ -84,12 +85,13 @@ def load_agenda(cal, path, day, days, *, every_id: bool = False):
         outcomes = rules.appeal_outcomes(cal, day, day + timedelta(days=days))
         groups = store.request_groups(conn, outcomes=outcomes, reviews=rules.appealed_services(cal), every_id=every_id)
         disposals = [kept for batch in store.disposal_cases(conn, kept_until(day)) for kept in rules.due_disposals(*batch, day)]
-        from prs_cli.service.results import results_disposals
+        if results_due is not None and conn.execute("SELECT 1 FROM results LIMIT 1").fetchone():
+            from prs_cli.service.results import results_disposals
 
-        results_due = results_disposals(conn, cal, day)
+            results_due += results_disposals(conn, cal, day)
     finally:
         conn.close()
-    return groups, disposals, results_due
+    return groups, disposals
 
 
 def load_records(path):

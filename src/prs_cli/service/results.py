@@ -194,10 +194,8 @@ class ResultsPurge(NamedTuple):
     series: tuple[HeldSeries, ...]
 
 
-def results_disposals(conn: sqlite3.Connection | None, calendar: Calendar, today: date) -> list[ResultsDisposal]:
-    """The series whose results are due for disposal (for `prs due`); none without a database."""
-    if conn is None:
-        return []
+def results_disposals(conn: sqlite3.Connection, calendar: Calendar, today: date) -> list[ResultsDisposal]:
+    """The series whose results are due for disposal (for `prs due`)."""
     from prs_cli.store import results as store
 
     return due_results(store.held(conn), calendar, today)
