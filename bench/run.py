@@ -192,6 +192,7 @@ def triage_report(results: dict, runs: int) -> str:
         "",
         f"- when: {datetime.now():%Y-%m-%d %H:%M}; runs per figure: {runs} (medians); PRS_TODAY={TODAY}",
         f"- {size:,} results (40 components, boundaries for 36) and 1,000 requests; output to /dev/null",
+        f"- load average when it finished: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores (other work slows the floor and prs alike)",
         f"- floor: `python -c \"import typer\"` = {floor * 1000:.1f} ms (interleaved)",
         "- reproduce: `python bench/run.py --part triage`",
         "",
