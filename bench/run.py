@@ -111,6 +111,118 @@ def build_database(home: Path, size: int, seed: int = 2026) -> None:
     conn.close()
 
 
+TRIAGE_RESULTS = 10_000
+TRIAGE_COMMANDS = {
+    "prs triage": ["triage"],
+    "prs triage --json": ["triage", "--json"],
+}
+
+
+def build_results(home: Path, size: int, seed: int = 15) -> None:
+    """A centre's June 2026 broadsheet of `size` component results (40 components of three
+    boards, A level and GCSE) with grade boundaries for all but four components, as `prs results
+    import` and `prs boundaries import` store them."""
+    from prs_cli.store.db import connect, transaction
+
+    rng = random.Random(seed)
+    a_level = ("A*", "A", "B", "C", "D", "E")
+    gcse = ("9", "8", "7", "6", "5", "4", "3", "2", "1")
+    components = []
+    for index in range(40):
+        body = ("AQA", "OCR", "PEARSON")[index % 3]
+        qualification, grades = (("gce-a-level", a_level), ("gcse", gcse))[index % 2]
+        top = rng.choice((80, 100, 120))
+        marks = sorted(rng.sample(range(10, top), len(grades)), reverse=True)
+        components.append((body, qualification, f"Subject {index}", f"C{index:03d}/1", top, list(zip(grades, marks))))
+    results, boundaries = [], []
+    for number in range(size):
+        body, qualification, subject, component, top, bounds = components[number % len(components)]
+        mark = rng.randrange(0, top + 1)
+        grade = next((g for g, m in bounds if mark >= m), "U")
+        candidate = f"{number // len(components) + 1:04d}"
+        results.append(("june-2026", candidate, f"Candidate {number}", body, qualification, subject, component,
+                        component.casefold(), "", mark, top, grade, "2026-08-13T09:00:00"))
+    for body, qualification, subject, component, top, bounds in components[4:]:
+        for rank, (grade, mark) in enumerate(bounds):
+            boundaries.append(("june-2026", body, qualification, subject, component, component.casefold(),
+                               subject.casefold(), rank, grade, mark, top, "2026-08-13T09:00:00"))
+    conn = connect(home / "prs.sqlite3")
+    with transaction(conn):
+        conn.executemany(
+            "INSERT INTO results (series, candidate, name, awarding_body, qualification, subject, component, component_key,"
+            " subject_key, mark, max_mark, grade, imported_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            results,
+        )
+        conn.executemany(
+            "INSERT INTO boundaries (series, awarding_body, qualification, subject, component, component_key, subject_key,"
+            " rank, grade, mark, max_mark, imported_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
+            boundaries,
+        )
+    conn.close()
+
+
+def measure_triage(runs: int, size: int = TRIAGE_RESULTS) -> dict:
+    """`prs triage` on a broadsheet of `size` results (and 1,000 requests), against the floor."""
+    import prs_cli
+
+    subprocess.run([sys.executable, "-m", "compileall", "-q", str(Path(prs_cli.__file__).parent)], check=True)
+    base_env = {k: v for k, v in os.environ.items() if not k.startswith("PRS_") and k != "PYTHONDONTWRITEBYTECODE"}
+    base_env.update(PRS_TODAY=TODAY, NO_COLOR="1")
+    home = Path(tempfile.mkdtemp(prefix="prs-bench-triage-"))
+    subprocess.run([sys.executable, __file__, "--build", str(home), "1000"], check=True)
+    subprocess.run([sys.executable, __file__, "--build-results", str(home), str(size)], check=True)
+    env = {**base_env, "PRS_HOME": str(home)}
+    prs = prs_argv()
+    run_once([*prs, "deadlines"], env)  # warm the calendar cache and the OS file cache
+    results: dict = {"floor": [], "size": size}
+    for name, args in TRIAGE_COMMANDS.items():
+        times, peaks = [], []
+        for _ in range(runs):
+            results["floor"].append(run_once([sys.executable, "-c", "import typer"], base_env)[0])
+            elapsed, peak = run_once([*prs, *args], env)
+            times.append(elapsed)
+            peaks.append(peak)
+        results[name] = (statistics.median(times), max(peaks))
+        print(f"{size:>7,} results {name:<20} {statistics.median(times) * 1000:7.1f} ms", file=sys.stderr)
+    shutil.rmtree(home, ignore_errors=True)
+    return results
+
+
+TRIAGE_HEADING = "## prs triage (issue 15)"
+
+
+def triage_report(results: dict, runs: int) -> str:
+    floor = statistics.median(results["floor"])
+    size = results["size"]
+    lines = [
+        TRIAGE_HEADING,
+        "",
+        f"- when: {datetime.now():%Y-%m-%d %H:%M}; runs per figure: {runs} (medians); PRS_TODAY={TODAY}",
+        f"- {size:,} results (40 components, boundaries for 36) and 1,000 requests; output to /dev/null",
+        f"- load average when it finished: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores (other work slows the floor and prs alike)",
+        f"- floor: `python -c \"import typer\"` = {floor * 1000:.1f} ms (interleaved)",
+        "- reproduce: `python bench/run.py --part triage`",
+        "",
+        "| command | time | peak memory |",
+        "|---|---|---|",
+    ]
+    for name in TRIAGE_COMMANDS:
+        seconds, peak = results[name]
+        lines.append(f"| `{name}` on {size:,} results | {seconds * 1000:.0f} ms ({seconds / floor:.2f}x) | {peak / 1024:.0f} MiB |")
+    ratio = results["prs triage"][0] / floor
+    lines += ["", f"Target: `prs triage` on {size:,} results within 2x the floor: {ratio:.2f}x, {'met' if ratio <= 2 else 'NOT met'}", ""]
+    return "\n".join(lines)
+
+
+def replace_section(text: str, section: str) -> str:
+    """RESULTS.md with the triage section replaced (or added at the end)."""
+    start = text.find(TRIAGE_HEADING)
+    if start < 0:
+        return text.rstrip("\n") + "\n\n" + section
+    end = text.find("\n## ", start + len(TRIAGE_HEADING))
+    return text[:start] + section + (text[end + 1:] if end >= 0 else "")
+
+
 def run_once(argv: list[str], env: dict) -> tuple[float, int]:
     """Wall time (s) and peak RSS (KiB) of one whole child process."""
     start = time.perf_counter()
@@ -228,13 +340,26 @@ def main() -> None:
     parser.add_argument("--sizes", default="1000,10000,100000")
     parser.add_argument("--runs", type=int, default=7)
     parser.add_argument("--out", default=str(Path(__file__).with_name("RESULTS.md")), help="file, or - for stdout")
+    parser.add_argument("--part", choices=("all", "triage"), default="all", help="triage: only `prs triage` on 10,000 results")
     parser.add_argument("--build", nargs=2, metavar=("HOME", "SIZE"), help=argparse.SUPPRESS)
+    parser.add_argument("--build-results", nargs=2, metavar=("HOME", "SIZE"), help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.build:
         build_database(Path(args.build[0]), int(args.build[1]))
         return
+    if args.build_results:
+        build_results(Path(args.build_results[0]), int(args.build_results[1]))
+        return
+    if args.part == "triage":
+        section = triage_report(measure_triage(args.runs), args.runs)
+        print(section)
+        if args.out != "-":
+            out = Path(args.out)
+            out.write_text(replace_section(out.read_text(encoding="utf-8") if out.exists() else "", section), encoding="utf-8")
+        return
     sizes = [int(s) for s in args.sizes.split(",")]
     text = report(measure(sizes, args.runs), sizes, args.runs)
+    text += "\n" + triage_report(measure_triage(args.runs), args.runs)
     if args.out == "-":
         print(text)
     else:

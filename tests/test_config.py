@@ -29,6 +29,7 @@ def test_defaults_without_a_file(cli, config_file):
             "authorised_staff": [],
             "look_ahead_days": 14,
             "templates_dir": None,
+            "triage_within": 5,
         },
     }
 

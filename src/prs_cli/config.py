@@ -17,6 +17,7 @@ from prs_cli.errors import DataError, DataProblem, InputError
 
 LEAD_DAYS_RANGE = (0, 30)
 LOOK_AHEAD_RANGE = (1, 366)
+TRIAGE_WITHIN_RANGE = (1, 100)
 HEADER = (
     "prs centre settings. Edit by hand or with `prs config set KEY VALUE`;\n"
     "your comments are kept. `prs config show` lists the settings.\n"
@@ -31,6 +32,7 @@ class Settings:
     authorised_staff: tuple[str, ...] = ()  # empty: anyone may submit
     look_ahead_days: int = 14  # how far ahead `prs due` and `prs summary` look
     templates_dir: str | None = None  # the centre's own document templates (PRS_TEMPLATES wins)
+    triage_within: int = 5  # `prs triage` lists results this many marks or fewer below the next grade
 
     def as_dict(self) -> dict[str, Any]:
         data = asdict(self)
@@ -180,6 +182,7 @@ def _expected(key: str) -> str:
         "templates_dir": "a folder path",
         "lead_days": f"a whole number of days from {LEAD_DAYS_RANGE[0]} to {LEAD_DAYS_RANGE[1]}",
         "look_ahead_days": f"a whole number of days from {LOOK_AHEAD_RANGE[0]} to {LOOK_AHEAD_RANGE[1]}",
+        "triage_within": f"a whole number of marks from {TRIAGE_WITHIN_RANGE[0]} to {TRIAGE_WITHIN_RANGE[1]}",
     }[key]
 
 
@@ -195,7 +198,7 @@ def _check(key: str, text: str, *, typed: bool) -> Any:
         return " ".join(text.split()) or None
     if key == "templates_dir":
         return text or None
-    low, high = LEAD_DAYS_RANGE if key == "lead_days" else LOOK_AHEAD_RANGE
+    low, high = {"lead_days": LEAD_DAYS_RANGE, "triage_within": TRIAGE_WITHIN_RANGE}.get(key, LOOK_AHEAD_RANGE)
     if not re.fullmatch(r"\d+", text) or not low <= int(text) <= high:
         raise InputError(f"{key} must be {_expected(key)}{given}")
     return int(text)

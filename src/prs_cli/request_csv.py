@@ -38,6 +38,13 @@ def _folded(header: str) -> str:
 
 def read_rows(file: Path) -> list[tuple[int, dict[str, str]]]:
     """(line number, {field: text}) for every non-blank row; unknown columns are ignored."""
+    return read_table(file, _ALIASES, ("service", "component"))
+
+
+def read_table(file: Path, aliases: dict[str, str], required: tuple[str, ...]) -> list[tuple[int, dict[str, str]]]:
+    """(line number, {field: text}) for every non-blank row of a CSV file whose header names
+    fields through `aliases` (folded header -> field); the `required` fields must have a column.
+    Shared by every CSV prs reads (requests, results, grade boundaries)."""
     import csv
     import io
 
@@ -62,13 +69,13 @@ def read_rows(file: Path) -> list[tuple[int, dict[str, str]]]:
         raise InputError(f"{file}:1: not a readable CSV header ({exc})") from None
     fields: dict[int, str] = {}
     for index, column in enumerate(header):
-        key = _ALIASES.get(_folded(column))
+        key = aliases.get(_folded(column))
         if key is None:
             continue
         if key in fields.values():
             raise InputError(f"{file}:1: two columns give the {key.replace('_', ' ')} (one is {column!r})")
         fields[index] = key
-    missing = [k for k in ("service", "component") if k not in fields.values()]
+    missing = [k.replace("_", " ") for k in required if k not in fields.values()]
     if missing:
         raise InputError(f"{file}:1: no {' or '.join(missing)} column in the header")
     rows = []

@@ -49,6 +49,7 @@ KINDS = (
     "consent_disposal",
     "checklist_task",
     "retention_disposal",
+    "results_disposal",
 )
 _KIND_RANK = {kind: rank for rank, kind in enumerate(KINDS)}
 
@@ -293,6 +294,7 @@ def agenda(
     days: int,
     lead_days: int,
     disposals: Iterable[Retention] = (),
+    results_disposals: Iterable = (),
     key_dates: Iterable = (),
     tasks: Iterable = (),
 ) -> list[AgendaItem]:
@@ -303,6 +305,7 @@ def agenda(
     (due_disposals). `key_dates`: the calendar's dated items (rules.schedule.calendar_items);
     those inside the window are shown. `tasks`: checklist lines not done (rules.checklist.due_tasks,
     rules.retention.disposals_due), each with its date, kind, title, detail and source.
+    `results_disposals`: series whose results broadsheets are past keeping (rules.results.due_results).
     Overdue work is always shown, everything else only inside the window. Missing consent is
     dated by when the draft must go (its internal deadline), or today for a submitted request.
     """
@@ -370,6 +373,7 @@ def agenda(
     ordered = sorted(lines.items(), key=lambda pair: pair[1][0])  # ties keep request order
     items = [_request_item(calendar, key, count, ids, rule, source, today) for key, (_, rule, source, count, ids) in ordered]
     items += _disposal_items(disposals, today)
+    items += _results_disposal_items(calendar, results_disposals, today)
     items += _key_date_items(calendar, key_dates, today, horizon)
     items += [
         AgendaItem(t.date, (t.date - today).days, t.kind, severity(t.date, today), t.title, t.detail, source=t.source)
@@ -466,6 +470,27 @@ def _disposal_items(disposals: Iterable[Retention], today: date) -> list[AgendaI
                 tuple(request_ids),
                 tuple(consent_ids),
                 kept[0].keep_until.source,
+            )
+        )
+    return items
+
+
+def _results_disposal_items(calendar: Calendar, due: Iterable, today: date) -> list[AgendaItem]:
+    """One line per series whose results may be disposed of (from the day after keep-until)."""
+    items = []
+    for found in due:
+        day = found.keep_until.date + timedelta(days=1)
+        name = calendar.series[found.series].name if found.series in calendar.series else found.series
+        items.append(
+            AgendaItem(
+                day,
+                (day - today).days,
+                "results_disposal",
+                severity(day, today),
+                f"Dispose of {found.results} result{'s' if found.results != 1 else ''} of {name} securely: "
+                f"kept until {when(found.keep_until.date)}",
+                f"kept until the {found.keep_until.rule}; then 'prs results purge --series {found.series} --yes'",
+                source=found.keep_until.source,
             )
         )
     return items

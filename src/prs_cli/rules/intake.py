@@ -13,7 +13,7 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 
 from prs_cli import codes
-from prs_cli.calendar.model import Calendar, Fee
+from prs_cli.calendar.model import Calendar
 from prs_cli.errors import InputError, Refused
 from prs_cli.records import OPEN_STATUSES, RequestRecord
 from prs_cli.rules.days import when
@@ -27,6 +27,7 @@ from prs_cli.rules.deadlines import (
     release_for,
     request_deadline,
 )
+from prs_cli.rules.fees import default_fee
 
 CANDIDATE = re.compile(r"^[0-9]{4}$")
 UCI = re.compile(r"^[0-9A-Z]{13}$")
@@ -145,30 +146,6 @@ def default_series(calendar: Calendar, today: date) -> str:
             f"no series has its post-results window open on {today.isoformat()}; name one with --series"
         )
     return best[1]
-
-
-# --- fees -----------------------------------------------------------------------------------
-
-
-def _fee_year(fee: Fee) -> int:
-    years = [int(y) for y in re.findall(r"(?<![0-9])(20[0-9]{2})(?![0-9])", fee.applies_to)]
-    return max(years) if years else 0
-
-
-def default_fee(calendar: Calendar, body_code: str, service_code: str, qualification: str) -> Fee | None:
-    """The board's most recent published fee for the service and qualification: fees from the
-    board's own pages before fees quoted by centres, then the latest year its `applies_to`
-    names, then the later entry in the board's list (later page versions are listed later)."""
-    body = calendar.awarding_bodies[body_code]
-    own_prefix = body.source.split("-")[0] + "-"
-    matches = [
-        (fee.source.startswith(own_prefix), _fee_year(fee), index, fee)
-        for index, fee in enumerate(body.fees)
-        if fee.service == service_code and (fee.qualifications is None or qualification in fee.qualifications)
-    ]
-    if not matches:
-        return None
-    return max(matches, key=lambda match: match[:3])[3]
 
 
 # --- a new request --------------------------------------------------------------------------

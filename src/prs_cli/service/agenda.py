@@ -28,7 +28,8 @@ def agenda(
     from prs_cli.service.checklist import due_items
 
     window = settings.look_ahead_days if days is None else days
-    groups, disposals = load_agenda(calendar, db.path, today, window, every_id=every_id)
+    results_due: list = []
+    groups, disposals = load_agenda(calendar, db.path, today, window, every_id=every_id, results_due=results_due)
     tasks = due_items(db.path, calendar, data_dir, today=today, horizon=today + timedelta(days=window), lead_days=settings.lead_days)
     items = build(
         calendar,
@@ -39,13 +40,15 @@ def agenda(
         disposals=disposals,
         key_dates=calendar_items(calendar),
         tasks=tasks,
+        results_disposals=results_due,
     )
     return Agenda(today, window, settings, items)
 
 
-def load_agenda(calendar, path: Path, today: date, days: int, *, every_id: bool = False):
+def load_agenda(calendar, path: Path, today: date, days: int, *, every_id: bool = False, results_due: list | None = None):
     """(the agenda's request groups, consents due for disposal), read from the tally and a few
-    indexed queries so the time stays flat as the log grows; no database yet means nothing logged."""
+    indexed queries so the time stays flat as the log grows; no database yet means nothing logged.
+    `results_due`: a list to extend with the series whose results broadsheets may be disposed of."""
     if not path.exists():
         return [], []
     from prs_cli.rules import agenda as rules
@@ -60,6 +63,10 @@ def load_agenda(calendar, path: Path, today: date, days: int, *, every_id: bool 
         outcomes = rules.appeal_outcomes(calendar, today, today + timedelta(days=days))
         groups = store.request_groups(conn, outcomes=outcomes, reviews=rules.appealed_services(calendar), every_id=every_id)
         disposals = [kept for batch in store.disposal_cases(conn, kept_until(today)) for kept in rules.due_disposals(*batch, today)]
+        if results_due is not None:
+            from prs_cli.service.results import results_disposals
+
+            results_due += results_disposals(conn, calendar, today)
     finally:
         conn.close()
     return groups, disposals

@@ -189,10 +189,64 @@ def _v5_checklist(conn: sqlite3.Connection) -> None:
     )
 
 
+def _v6_results(conn: sqlite3.Connection) -> None:
+    """Results broadsheets and grade boundaries (store/results.py), for `prs triage`.
+
+    A result is named in its series by board, qualification, component and candidate (a
+    qualification-level result, component '', by its subject): component_key and subject_key
+    hold those folded, so a revised file finds the row it revises. Results are personal data,
+    purged with `prs results purge`; boundaries are not, and stay."""
+    statements = [
+        """CREATE TABLE results (
+            id INTEGER PRIMARY KEY,
+            series TEXT NOT NULL,
+            candidate TEXT NOT NULL,
+            name TEXT,
+            uci TEXT,
+            awarding_body TEXT NOT NULL,
+            qualification TEXT NOT NULL,
+            subject TEXT,
+            component TEXT NOT NULL DEFAULT '',
+            component_key TEXT NOT NULL DEFAULT '',
+            subject_key TEXT NOT NULL DEFAULT '',
+            mark INTEGER NOT NULL CHECK (mark >= 0),
+            max_mark INTEGER,
+            grade TEXT,
+            imported_at TEXT NOT NULL,
+            revised_at TEXT
+        )""",
+        """CREATE UNIQUE INDEX results_once ON results (
+            series, awarding_body, qualification, component_key, subject_key, candidate
+        )""",
+        # prs triage reads only the results a few marks below a boundary, by a range of marks
+        "CREATE INDEX results_by_mark ON results (series, awarding_body, qualification, component_key, subject_key, mark)",
+        # and counts the rest by what finding their boundaries reads, from the index alone
+        "CREATE INDEX results_by_kind ON results (series, awarding_body, qualification, component, subject)",
+        """CREATE TABLE boundaries (
+            series TEXT NOT NULL,
+            awarding_body TEXT NOT NULL,
+            qualification TEXT NOT NULL,
+            subject TEXT,
+            component TEXT NOT NULL DEFAULT '',
+            component_key TEXT NOT NULL DEFAULT '',
+            subject_key TEXT NOT NULL DEFAULT '',
+            rank INTEGER NOT NULL,
+            grade TEXT NOT NULL,
+            mark INTEGER NOT NULL CHECK (mark >= 0),
+            max_mark INTEGER,
+            scale TEXT,
+            imported_at TEXT NOT NULL,
+            PRIMARY KEY (series, awarding_body, qualification, component_key, subject_key, rank)
+        )""",
+    ]
+    for statement in statements:
+        conn.execute(statement)
+
+
 # Ordered; never edit a released one, append a new function instead. Each one's SQL is literal
 # text (no value from a live constant), so what a released migration does never changes; keep a
 # database made by each release in tests/fixtures/ (tests/test_migrations.py migrates them all).
-MIGRATIONS: list[Migration] = [_v1_initial, _v2_agenda_indexes, _v3_agenda_tally, _v4_keys_by_the_rules, _v5_checklist]
+MIGRATIONS: list[Migration] = [_v1_initial, _v2_agenda_indexes, _v3_agenda_tally, _v4_keys_by_the_rules, _v5_checklist, _v6_results]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

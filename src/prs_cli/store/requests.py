@@ -175,21 +175,24 @@ class Requests:
 
     def save(self, record: RequestRecord, *, expected_status: str, action: str, by: str | None, details: dict | None = None) -> RequestRecord:
         """Store a checked transition of `record`, if nobody changed its status meanwhile."""
-        at = now_utc()
-        assignments = ", ".join(f"{name} = ?" for name in _COLUMNS if name not in ("created_at", "created_by"))
-        values = [v for name, v in zip(_COLUMNS, _to_row(record)) if name not in ("created_at", "created_by")]
         try:
             with transaction(self.conn, self.path):
-                cursor = self.conn.execute(
-                    f"UPDATE requests SET {assignments} WHERE id = ? AND status = ?",
-                    [*values, record.id, expected_status],
-                )
-                if cursor.rowcount != 1:
-                    raise Refused(f"request {record.id} was changed by someone else meanwhile; nothing was saved, look again")
-                self._event(at, by, action, record.id, {"status": record.status, **(details or {})})
+                self._update(record, expected_status=expected_status, action=action, by=by, details=details)
         except sqlite3.Error as exc:
             raise storage_error(exc, self.path) from None
         return record
+
+    def _update(self, record: RequestRecord, *, expected_status: str, action: str, by: str | None, details: dict | None) -> None:
+        """save() without its transaction: the caller holds one."""
+        assignments = ", ".join(f"{name} = ?" for name in _COLUMNS if name not in ("created_at", "created_by"))
+        values = [v for name, v in zip(_COLUMNS, _to_row(record)) if name not in ("created_at", "created_by")]
+        cursor = self.conn.execute(
+            f"UPDATE requests SET {assignments} WHERE id = ? AND status = ?",
+            [*values, record.id, expected_status],
+        )
+        if cursor.rowcount != 1:
+            raise Refused(f"request {record.id} was changed by someone else meanwhile; nothing was saved, look again")
+        self._event(now_utc(), by, action, record.id, {"status": record.status, **(details or {})})
 
     def submit(self, record: RequestRecord, *, by: str | None, previous_status: str = "draft") -> RequestRecord:
         details = {"received_on": _iso(record.received_on), "sample_received_on": _iso(record.sample_received_on)}
@@ -197,8 +200,14 @@ class Requests:
         return self.save(record, expected_status=previous_status, action=action, by=by, details=details)
 
     def outcome(self, record: RequestRecord, *, by: str | None, direction: str) -> RequestRecord:
-        details = {"outcome_on": _iso(record.outcome_on), "direction": direction, "fee_refunded": record.fee_refunded}
-        return self.save(record, expected_status="submitted", action="outcome", by=by, details=details)
+        return self.save(record, expected_status="submitted", action="outcome", by=by, details=_outcome_details(record, direction))
+
+    def outcome_within_transaction(self, record: RequestRecord, *, by: str | None, direction: str, via: str) -> RequestRecord:
+        """outcome() inside the caller's transaction (a revised results import stores its results
+        and the outcomes they carry all at once); `via` says in the audit line where it came from."""
+        details = {**_outcome_details(record, direction), "via": via}
+        self._update(record, expected_status="submitted", action="outcome", by=by, details=details)
+        return record
 
     def close(self, record: RequestRecord, *, by: str | None, previous_status: str) -> RequestRecord:
         """Store a withdrawal or a rejection; the audit action is the new status."""
@@ -291,6 +300,10 @@ class Requests:
         except sqlite3.Error as exc:
             raise storage_error(exc, self.path) from None
         return [Event(r["id"], r["at"], r["by"], r["action"], r["request_id"], json.loads(r["details"])) for r in rows]
+
+
+def _outcome_details(record: RequestRecord, direction: str) -> dict:
+    return {"outcome_on": _iso(record.outcome_on), "direction": direction, "fee_refunded": record.fee_refunded}
 
 
 def _iso(value: date | None) -> str | None:
