@@ -26,33 +26,6 @@ COMPONENTS = [
 NO_BOUNDARIES = ("OCR", "gce-a-level", "Chemistry", "H432/01")
 
 
-@pytest.fixture(scope="module")
-def calendar_cache(tmp_path_factory):
-    """The validated calendar's cache, built once for this module (each test has its own
-    PRS_HOME, which would otherwise re-validate the YAML every time)."""
-    import os
-
-    from prs_cli.calendar.load import load_calendar
-
-    home = tmp_path_factory.mktemp("calendar-home")
-    before = os.environ.get("PRS_HOME")
-    os.environ["PRS_HOME"] = str(home)
-    try:
-        load_calendar(None)
-    finally:
-        if before is None:
-            del os.environ["PRS_HOME"]
-        else:
-            os.environ["PRS_HOME"] = before
-    return (home / "cache" / "calendar.pickle").read_bytes()
-
-
-@pytest.fixture(autouse=True)
-def warm_calendar(prs_home, calendar_cache):
-    (prs_home / "cache").mkdir(parents=True, exist_ok=True, mode=0o700)
-    (prs_home / "cache" / "calendar.pickle").write_bytes(calendar_cache)
-
-
 def grade_of(bounds, mark):
     return next((g for g, m in bounds if mark >= m), "U")
 

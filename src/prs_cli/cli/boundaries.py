@@ -37,7 +37,7 @@ def import_boundaries(
     cal = common.calendar(data_dir)
     chosen = codes.resolve("series", series, cal.series) if series else default_series(cal, day)
     scales = load_scales(data_dir, cal.qualifications)
-    conn = common.open_db(db)
+    conn = common.database(db).connection(create=True)
     try:
         report = run(conn, paths.database_path(db), cal, scales, file, series=chosen, by=common.who(by))
     except FileProblems as problems:
@@ -72,7 +72,7 @@ def list_boundaries(
     if paths.database_path(db).exists():
         from prs_cli.store.results import boundary_sets
 
-        conn = common.open_db(db, create=False)
+        conn = common.database(db).connection()
         try:
             sets += boundary_sets(conn, series=chosen)
         finally:

@@ -56,7 +56,7 @@ def import_results(
     cal = common.calendar(data_dir)
     chosen = _series(cal, series, day)
     scales = _scales(cal, data_dir)
-    conn = common.open_db(db)
+    conn = common.database(db).connection(create=True)
     try:
         report = run(conn, paths.database_path(db), cal, scales, file, series=chosen, today=day, by=common.who(by),
                      record_outcomes=record_outcomes, outcome_on=on)
@@ -148,7 +148,7 @@ def purge(
     if not paths.database_path(db).exists():
         report = None
     else:
-        conn = common.open_db(db, create=False)
+        conn = common.database(db).connection()
         try:
             report = purge_results(conn, paths.database_path(db), cal, series=chosen, today=day, apply=yes, by=common.who(by))
         finally:

@@ -38,7 +38,7 @@ def triage(
     service = codes.resolve("service", log, cal.services) if log else None
     n = within if within is not None else config.load().triage_within
     path = paths.database_path(db)
-    conn = common.open_db(db, create=False) if path.exists() else None
+    conn = common.database(db).connection() if path.exists() else None
     try:
         report = run(conn, cal, today=day, within=n, series=chosen_series, awarding_body=body, subject=subject, data_dir=data_dir)
         logged = None

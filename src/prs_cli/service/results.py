@@ -149,10 +149,14 @@ def _record_outcomes(matched, calendar, *, on, today, by) -> list[RecordedOutcom
             problems.append(f"request {request.id}: {error.message}")
     if problems:
         raise Refused("the revised results cannot be recorded as outcomes (" + "; ".join(problems) + "); nothing was imported")
+    from prs_cli.service import agenda_keys
+
     recorded = []
     for result in planned:
         repo.outcome_within_transaction(result.record, by=by, direction=result.direction, via="revised results")
         recorded.append(RecordedOutcome(result.record.id, result.direction, result.refund))
+    if recorded:  # inside the import's transaction: the outcomes move what is due for them and their followers
+        agenda_keys.refresh(repo.conn, agenda_keys.near(repo.conn, requests=[r.request_id for r in recorded]))
     return recorded
 
 

@@ -136,5 +136,10 @@ def log_drafts(
     if apply:
         records = [p.record for p in plans if p.record is not None]
         if records:
-            logged = tuple(r.id for r in repo.add_many(records, by=by, action="added"))
+            from prs_cli.service import agenda_keys
+            from prs_cli.store.db import transaction
+
+            with transaction(repo.conn, repo.path):  # the drafts and their agenda keys, together
+                logged = tuple(r.id for r in repo.add_many(records, by=by, action="added"))
+                agenda_keys.refresh(repo.conn, agenda_keys.near(repo.conn, requests=logged))
     return DraftsLogged(tuple(plans), logged, not apply)
