@@ -78,7 +78,8 @@ def test_access_to_scripts_row(calendar):
     assert availability(calendar, "NCFE", "l2-vtq", "ATS-TL").status == "check"
     assert availability(calendar, "TQUK", "l2-vtq", "ATS-P").status == "check"
     for code in ("ATS-P", "ATS-TL"):
-        assert calendar.services[code].scripts and calendar.services[code].needs_consent
+        # issue 11 item 3: permission, not the "grade may go down" acknowledgement (seed:000)
+        assert calendar.services[code].needs_consent and not calendar.services[code].acknowledge_outcomes
 
 
 def test_appeal_row(calendar):

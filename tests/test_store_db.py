@@ -166,7 +166,7 @@ def test_an_older_database_is_migrated_in_order_keeping_its_rows(tmp_path, monke
     assert conn.execute("SELECT component FROM requests").fetchall() == [("8300/1H",)]
     indexes = {row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type = 'index'")}
     assert {"requests_follows", "agenda_tally_by_status"} <= indexes and "requests_agenda" not in indexes  # v2, v3
-    assert conn.execute("SELECT part, requests, ids FROM agenda_tally ORDER BY part").fetchall() == [
-        ("consent", 1, "1"), ("dates", 1, "1"),  # the draft's consent and its deadline, counted by v3
-    ]
+    # the draft's deadline, counted since v4 keyed it; it names no candidate, so it needs no
+    # candidate consent (seed:000: consent is the candidate's) and has no consent key
+    assert conn.execute("SELECT part, requests, ids FROM agenda_tally ORDER BY part").fetchall() == [("dates", 1, "1")]
     assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"

@@ -44,6 +44,7 @@ class RequestRecord:
     outcome: Outcome | None = None
     fee_refunded: bool | None = None
     closed_reason: str | None = None  # why withdrawn or rejected
+    decided_on: date | None = None  # an appeal against a decision (malpractice...): the decision's date
 
     @property
     def is_open(self) -> bool:

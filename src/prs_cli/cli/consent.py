@@ -38,6 +38,7 @@ def record(
     """Record a candidate's written consent; then show where its requests stand."""
     from prs_cli import clock, codes
     from prs_cli.errors import InputError
+    from prs_cli.rules.consent import needs_series
     from prs_cli.rules.intake import check_candidate, default_series
     from prs_cli.store import consents as store
     from prs_cli.store.requests import Requests
@@ -61,6 +62,8 @@ def record(
         series_id = codes.resolve("series", series, cal.series)
     elif ids:
         series_id = Requests(conn).get(ids[0]).series
+    elif not needs_series(cal, services):
+        series_id = None  # Cambridge English: results per candidate, no series (applies_to)
     else:
         series_id = default_series(cal, common.today(today))
     stored = store.record(
@@ -243,7 +246,9 @@ def require_consent(cal, conn, request, refusal: str | None = None) -> None:
     from prs_cli.rules.consent import consent_status
     from prs_cli.store import consents as store
 
-    if not cal.services[request.service].needs_consent:
+    from prs_cli.rules.consent import consent_needed
+
+    if not consent_needed(cal, request):
         return
     finding = consent_status(cal, request, store.for_request(conn, request))
     if not finding.ok:

@@ -28,6 +28,7 @@ from prs_cli.rules.deadlines import (
     Answer,
     appeal_deadline,
     completion_due,
+    next_appeal,
     request_deadline,
 )
 
@@ -113,6 +114,7 @@ class _Dates:
                 service_code=g.service,
                 results_released=g.results_released,
                 prior_outcome=g.prior_outcome,
+                decided_on=g.prior_outcome,  # a draft appeal against a decision: the decision's day (store.db _PRIOR)
             ),
         )
 
@@ -126,18 +128,22 @@ class _Dates:
             return None
         return self._memo(("completion", g.awarding_body, g.service, start), lambda: completion_due(self.calendar, g.awarding_body, g.service, start))
 
-    def appeal(self, g: RequestGroup) -> Answer | None:
-        """When an appeal against this outcome must reach the board (reviews only)."""
-        app1 = self.calendar.services.get("APP1")
-        if g.outcome_on is None or app1 is None or (g.service is not None and g.service not in app1.requires_prior):
+    def appeal(self, g: RequestGroup) -> tuple[str, Answer] | None:
+        """The next appeal stage after this outcome and when it must reach the board (a
+        preliminary appeal after a review, the hearing after it, Ofqual's review after that)."""
+        stage = next_appeal(self.calendar, g.service) if g.service is not None else None
+        if g.outcome_on is None or stage is None:
             return None
-        return self._memo(("appeal", g.awarding_body, g.qualification, g.outcome_on), lambda: appeal_deadline(self.calendar, g.awarding_body, g.qualification, g.outcome_on))
+        found = self._memo(
+            ("appeal", stage, g.awarding_body, g.qualification, g.outcome_on),
+            lambda: appeal_deadline(self.calendar, g.awarding_body, g.qualification, g.outcome_on, stage),
+        )
+        return None if found is None else (stage, found)
 
 
 def appealed_services(calendar: Calendar) -> tuple[str, ...]:
-    """The services whose outcome an appeal can follow (the reviews)."""
-    app1 = calendar.services.get("APP1")
-    return tuple(app1.requires_prior) if app1 is not None else ()
+    """The services whose outcome an appeal stage can follow (reviews, and the appeal stages)."""
+    return tuple(code for code in calendar.services if next_appeal(calendar, code) is not None)
 
 
 def appeal_outcomes(calendar: Calendar, today: date, horizon: date) -> tuple[date, date] | None:
@@ -145,11 +151,12 @@ def appeal_outcomes(calendar: Calendar, today: date, horizon: date) -> tuple[dat
     open on `today` and closes by `horizon` (None: the calendar has no appeals), so only those
     outcomes need reading. n calendar days are exactly n; n working days are at least n calendar
     days and fewer than 2n + 14."""
-    app1 = calendar.services.get("APP1")
-    if app1 is None:
+    stages = [code for code, service in calendar.services.items() if service.appeal and service.requires_prior]
+    if not stages:
         return None
-    windows = [app1.request_window] + [
-        window for body in calendar.awarding_bodies.values() if "APP1" in body.services for window in body.services["APP1"].request_windows
+    windows = [calendar.services[code].request_window for code in stages] + [
+        window for body in calendar.awarding_bodies.values() for code in stages if code in body.services
+        for window in body.services[code].request_windows
     ]
     windows = [w for w in windows if w is not None]
     if not windows:
@@ -183,7 +190,7 @@ def group_requests(requests: Iterable[RequestRecord], consents: Iterable[Consent
     series), so each request meets only its own few (applies_to decides)."""
     requests = list(requests)
     outcome_of = {r.id: r.outcome_on for r in requests if r.outcome_on is not None}
-    appealed = {r.follows_request for r in requests if r.service == "APP1" and r.status not in _CLOSED}
+    appealed = {r.follows_request for r in requests if r.follows_request is not None and r.status not in _CLOSED}
     near: dict[object, list[ConsentRecord]] = {}
     for consent in sorted(consents, key=lambda c: c.id):
         for place in consent.requests or [(consent.candidate, consent.series)]:
@@ -191,11 +198,11 @@ def group_requests(requests: Iterable[RequestRecord], consents: Iterable[Consent
     grouped: dict[tuple, list[int]] = {}
     applying: dict[tuple, tuple[ConsentRecord, ...]] = {}
     for r in requests:
-        prior = outcome_of.get(r.follows_request) if r.follows_request is not None else None
+        prior = outcome_of.get(r.follows_request) if r.follows_request is not None else r.decided_on
         key = dates_key(r, prior, r.id in appealed)
         if key is not None:
             grouped.setdefault(key, []).append(r.id)
-        if r.is_open:
+        if r.is_open and r.candidate is not None:  # no candidate, no candidate consent (store.db CONSENT_KEY)
             found = {c.id: c for place in (r.id, r.follows_request, (r.candidate, r.series)) for c in near.get(place, ())}
             own = tuple(sorted((c for c in found.values() if applies_to(c, r)), key=lambda c: c.id))
             key = ("consent", r.status, r.series, r.awarding_body, r.qualification, r.service, r.results_released,
@@ -306,10 +313,11 @@ def agenda(
             elif due is not None and due <= horizon:
                 add("completion_due", due, (g.awarding_body, g.service), g, completion.rule, completion.source)
         elif g.status == "completed":
-            appeal = dates.appeal(g)
+            found = dates.appeal(g)
+            stage, appeal = found if found is not None else (None, None)
             closes = appeal.date if appeal is not None else None
             if closes is not None and today <= closes <= horizon:
-                add("appeal_window", closes, (g.awarding_body,), g, appeal.rule, appeal.source)
+                add("appeal_window", closes, (g.awarding_body, stage), g, appeal.rule, appeal.source)
 
     ordered = sorted(lines.items(), key=lambda pair: pair[1][0])  # ties keep request order
     items = [_request_item(calendar, key, count, ids, rule, source, today) for key, (_, rule, source, count, ids) in ordered]
@@ -372,9 +380,9 @@ def _request_item(calendar: Calendar, key: tuple, count: int, ids: list[int] | N
         title = f"{_board(calendar, body)} due to complete {who} for {_label(calendar, service)}"
         detail = rule
     elif kind == "appeal_window":
-        (body,) = label
-        title = f"Appeal window closes for {who} ({_board(calendar, body)})"
-        detail = f"{rule}; no appeal logged"
+        body, stage = label
+        title = f"{_label(calendar, stage)} window closes for {who} ({_board(calendar, body)})"
+        detail = f"{rule}; not yet logged: 'prs request appeal ID'"
     else:  # consent_missing
         (status,) = label
         title = f"Consent needed for {who}: {_CONSENT_PROBLEM.get(status, status)}"

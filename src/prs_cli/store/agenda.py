@@ -22,14 +22,14 @@ from prs_cli.store.db import storage_error
 _FIELDS = "status, series, awarding_body, qualification, service, results_released, received_on, sample_received_on, outcome_on, prior_outcome"
 _GROUP = f"{_FIELDS}, requests, first_id, CASE WHEN ?1 OR requests <= 3 THEN ids END, consents"
 _OPEN = f"""SELECT {_GROUP} FROM agenda_tally WHERE part IN ('consent', 'dates') AND status IN ('draft', 'submitted')"""
-# An appeal window depends on the board, qualification and outcome day only: completed reviews
-# are read as one group for each.
-_REVIEWED = """SELECT 'completed', NULL, awarding_body, qualification, NULL, NULL, NULL, NULL, outcome_on, NULL,
+# An appeal window depends on the board, qualification, the stage that follows (by the service)
+# and the outcome day only: completed requests are read as one group for each.
+_REVIEWED = """SELECT 'completed', NULL, awarding_body, qualification, service, NULL, NULL, NULL, outcome_on, NULL,
     sum(requests), min(first_id), CASE WHEN ?1 OR sum(requests) <= 3 THEN group_concat(CASE WHEN ?1 OR requests <= 3 THEN ids END) END,
     NULL
 FROM agenda_tally WHERE part = 'dates' AND status = 'completed' AND outcome_on BETWEEN ?2 AND ?3
     AND service IN (SELECT value FROM json_each(?4))
-GROUP BY awarding_body, qualification, outcome_on"""
+GROUP BY awarding_body, qualification, service, outcome_on"""
 
 
 @lru_cache(maxsize=4096)

@@ -137,7 +137,9 @@ TALLY_FIELDS = (
     "part", "status", "series", "awarding_body", "qualification", "service", "results_released", "received_on",
     "sample_received_on", "outcome_on", "prior_outcome", "consents",
 )
-_PRIOR = "(SELECT p.outcome_on FROM requests p WHERE p.id = requests.follows_request)"
+# What a draft's window runs from besides results: the outcome it follows, or the decision it
+# appeals against (rules.deadlines.request_deadline).
+_PRIOR = "coalesce((SELECT p.outcome_on FROM requests p WHERE p.id = requests.follows_request), requests.decided_on)"
 # In the order of the consents table's columns, so store.agenda reads them back as consent rows.
 _CONSENT_TERMS = """json((SELECT json_group_array(json_array(c.given_on, c.given_at, c.method,
         CASE WHEN lower(trim(c.given_by)) = 'candidate' THEN 'candidate' ELSE 'other' END, c.covers,
@@ -154,12 +156,14 @@ WHEN 'draft' THEN json_array('dates', 'draft', requests.series, requests.awardin
 WHEN 'submitted' THEN json_array('dates', 'submitted', NULL, requests.awarding_body, NULL, requests.service, NULL,
     requests.received_on, requests.sample_received_on, NULL, NULL)
 WHEN 'completed' THEN CASE WHEN requests.outcome_on IS NOT NULL AND NOT EXISTS (
-        SELECT 1 FROM requests a WHERE a.follows_request = requests.id AND a.service = 'APP1'
+        SELECT 1 FROM requests a WHERE a.follows_request = requests.id
             AND a.status NOT IN ('withdrawn', 'rejected'))
     THEN json_array('dates', 'completed', NULL, requests.awarding_body, requests.qualification, requests.service, NULL,
         NULL, NULL, requests.outcome_on, NULL) END
 END"""
-CONSENT_KEY = f"""CASE WHEN requests.status IN ('draft', 'submitted', 'completed') THEN json_array('consent', requests.status,
+# A request for no one candidate (a centre's moderation sample, an appeal after it) needs no
+# candidate consent (rules.consent.consent_needed), so it has no consent key.
+CONSENT_KEY = f"""CASE WHEN requests.status IN ('draft', 'submitted', 'completed') AND requests.candidate IS NOT NULL THEN json_array('consent', requests.status,
     requests.series, requests.awarding_body, requests.qualification, requests.service, requests.results_released,
     NULL, NULL, NULL, CASE requests.status WHEN 'draft' THEN {_PRIOR} END, {_CONSENT_TERMS}) END"""
 
@@ -195,7 +199,7 @@ _AGENDA_TRIGGERS = [
         {rekey("id IN (NEW.id, NEW.follows_request)")};
     END""",
     f"""CREATE TRIGGER agenda_request_changed AFTER UPDATE OF status, series, awarding_body, qualification, service,
-        candidate, results_released, received_on, sample_received_on, outcome_on, follows_request ON requests BEGIN
+        candidate, results_released, received_on, sample_received_on, outcome_on, follows_request, decided_on ON requests BEGIN
         {rekey("id IN (NEW.id, OLD.follows_request, NEW.follows_request) OR follows_request = NEW.id")};
     END""",
     f"""CREATE TRIGGER agenda_request_gone AFTER DELETE ON requests BEGIN
@@ -261,13 +265,42 @@ def _v3_agenda_tally(conn: sqlite3.Connection) -> None:
         )"""
     )
     conn.execute("CREATE INDEX agenda_tally_by_status ON agenda_tally (part, status, outcome_on)")
+    # The triggers and the first keying are the latest migration's (_v4_edges): the keys read a
+    # column v4 adds, and v4 always follows this one.
+
+
+_V4_TRIGGERS = (
+    "agenda_request_added", "agenda_request_changed", "agenda_request_gone", "agenda_consent_added",
+    "agenda_consent_changed", "agenda_consent_gone", "agenda_tie_added", "agenda_tie_gone",
+    "agenda_tally_dates_key", "agenda_tally_consent_key", "agenda_tally_forget",
+)
+
+
+def _v4_edges(conn: sqlite3.Connection) -> None:
+    """Appeals against a decision (malpractice, access arrangements, special consideration) run
+    from the decision's date (decided_on); a Cambridge English re-sit (a new results release) is a
+    new request, not a duplicate; the agenda keys are set afresh: a request for no one candidate
+    needs no consent, any stage that follows an outcome (not only a preliminary appeal) closes
+    its window, and a draft's window may run from its decision."""
+    conn.execute("ALTER TABLE requests ADD COLUMN decided_on TEXT")
+    conn.execute("DROP INDEX requests_once")
+    conn.execute(
+        """CREATE UNIQUE INDEX requests_once ON requests (
+            coalesce(candidate, ''), component, service, coalesce(series, ''), awarding_body,
+            coalesce(results_released, ''), coalesce(decided_on, '')
+        ) WHERE status NOT IN ('withdrawn', 'rejected')"""
+    )
+    for name in _V4_TRIGGERS:
+        conn.execute(f"DROP TRIGGER IF EXISTS {name}")
     for statement in _AGENDA_TRIGGERS:
         conn.execute(statement)
+    conn.execute("DELETE FROM agenda_tally")
+    conn.execute("UPDATE requests SET dates_key = NULL, consent_key = NULL")
     conn.execute(rekey("1"))
 
 
 # Ordered; never edit a released one, append a new function instead.
-MIGRATIONS: list[Migration] = [_v1_initial, _v2_agenda_indexes, _v3_agenda_tally]
+MIGRATIONS: list[Migration] = [_v1_initial, _v2_agenda_indexes, _v3_agenda_tally, _v4_edges]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

@@ -20,7 +20,7 @@ from prs_cli.store.db import now_utc, storage_error, transaction
 
 _FIELDS = [f.name for f in fields(RequestRecord)]
 _COLUMNS = [name for name in _FIELDS if name != "id"]
-_DATES = {"results_released", "received_on", "sample_received_on", "outcome_on"}
+_DATES = {"results_released", "received_on", "sample_received_on", "outcome_on", "decided_on"}
 _BOOLS = {"private_candidate", "fee_refunded"}
 
 
@@ -218,8 +218,11 @@ class Requests:
     def _duplicate_of(self, record: RequestRecord) -> int | None:
         row = self.conn.execute(
             "SELECT id FROM requests WHERE coalesce(candidate, '') = ? AND component = ? AND service = ? "
-            "AND coalesce(series, '') = ? AND awarding_body = ? AND status NOT IN ('withdrawn', 'rejected')",
-            (record.candidate or "", record.component, record.service, record.series or "", record.awarding_body),
+            "AND coalesce(series, '') = ? AND awarding_body = ? AND coalesce(results_released, '') = ? "
+            "AND coalesce(decided_on, '') = ? AND status NOT IN ('withdrawn', 'rejected')",
+            (record.candidate or "", record.component, record.service, record.series or "", record.awarding_body,
+             record.results_released.isoformat() if record.results_released else "",
+             record.decided_on.isoformat() if record.decided_on else ""),
         ).fetchone()
         return row[0] if row else None
 
