@@ -86,7 +86,7 @@ def build_calendar(rules_path: Path, series_paths: list[Path]) -> Calendar:
                 continue
             merged[series_id] = series
             origin[series_id] = str(parsed.path)
-    problems += check_source_keys(rules, series_files, sources)
+    problems += check_source_keys(*_bundled_only(rules, series_files), sources)
     if problems:
         raise DataError(problems)
     first, last = _year_span(merged.values())
@@ -144,9 +144,7 @@ def check_files(file_paths: list[Path], user_dir: Path | None = None) -> list[st
             dated = sum(_count_dates(s) for s in parsed.model.series.values())
             summary.append(f"{path}: ok: {names} ({dated} dates)")
     if rules is not None and rules_path in file_paths:
-        problems += check_source_keys(rules, [], sources)
-    for parsed in series_files:
-        problems += check_source_keys(None, [parsed], sources)
+        problems += check_source_keys(*_bundled_only(rules, series_files), sources)
     if problems:
         raise DataError(problems)
     return summary
@@ -329,6 +327,17 @@ def _used_sources(node, loc: tuple = ()):
     elif isinstance(node, (list, tuple)):
         for index, value in enumerate(node):
             yield from _used_sources(value, (*loc, index))
+
+
+def _bundled_only(rules: _Parsed | None, series_files: list[_Parsed]) -> tuple[_Parsed | None, list[_Parsed]]:
+    """The files shipped with prs, whose every source must be in a sources: table; an officer's
+    own files may name a source in words (a letter, a board's email)."""
+    bundled = paths.bundled_data_dir().resolve()
+
+    def shipped(parsed):
+        return parsed is not None and parsed.path.resolve().parent == bundled
+
+    return (rules if shipped(rules) else None), [p for p in series_files if shipped(p)]
 
 
 def check_source_keys(rules: _Parsed | None, series_files: list[_Parsed], sources: dict) -> list[DataProblem]:
