@@ -89,9 +89,12 @@ def calendar_filters(cal, series: str | None, ab: str | None, qualification: str
 
 
 def calendar(data_dir: Path | None):
+    """The calendar in force, with the centre's own windows (prs config) applied."""
+    from prs_cli import config
     from prs_cli.calendar.load import load_calendar
+    from prs_cli.rules.deadlines import with_centre_settings
 
-    return load_calendar(data_dir)
+    return with_centre_settings(load_calendar(data_dir), config.load().calendar_settings())
 
 
 def print_json(data) -> None:

@@ -151,6 +151,11 @@ def with_centre_settings(calendar: Calendar, values: dict[str, int]) -> Calendar
             return window
         return window._replace(days=values[window.setting])
 
+    windows = [s.request_window for s in calendar.services.values()] + [
+        w for body in calendar.awarding_bodies.values() for offer in body.services.values() for w in offer.request_windows
+    ]
+    if all(adjust(w) is w for w in windows):
+        return calendar  # the defaults: nothing to copy on every command
     services = {code: s._replace(request_window=adjust(s.request_window)) for code, s in calendar.services.items()}
     bodies = {
         code: body._replace(services={
