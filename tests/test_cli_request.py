@@ -15,7 +15,7 @@ RECORD_KEYS = {
     "subject", "component", "service", "follows", "results_released", "mark_before", "grade_before", "fee",
     "note", "late_reason", "created_at", "created_by", "request_deadline", "received_on", "sample_received_on",
     "board_reference", "submitted_by", "completion_due", "outcome", "outcome_on", "mark_after", "grade_after",
-    "fee_refunded", "appeal_deadline", "closed_reason", "overdue", "overdue_reason", "why",
+    "fee_refunded", "appeal_deadline", "closed_reason", "overdue", "overdue_reason", "why", "decided_on",
 }
 
 

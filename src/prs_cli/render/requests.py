@@ -49,6 +49,7 @@ def as_json(record, dates, today: date) -> dict:
         "service": record.service,
         "follows": record.follows_request,
         "results_released": record.results_released,
+        "decided_on": record.decided_on,
         "mark_before": record.original_mark,
         "grade_before": record.original_grade,
         "fee": record.fee,

@@ -66,6 +66,7 @@ class ValidFrom:
     source: str
     time_known: bool = True  # False: only the day is known (Cambridge English online results)
     centres_from: datetime | None = None  # restricted or embargo release to centres: too early
+    centres_time_known: bool = True  # False: a board's embargo day, its hour not published
 
     def __iter__(self):
         return iter((self.moment, self.explanation, self.source))
@@ -136,7 +137,7 @@ def valid_from(
         text = f"results for {qual_name} are released to candidates on {when(moment.date())} at {moment:%H:%M}"
         source = f"{release.source}; JCQ-RES"
     centres = datetime.combine(release.centres_date, release.centres_time or time.min) if release.centres_date else None
-    return ValidFrom(moment, text, source, centres_from=centres)
+    return ValidFrom(moment, text, source, centres_from=centres, centres_time_known=release.centres_time is not None)
 
 
 def given_after_results(given_on: date, given_at: datetime | None, start: ValidFrom) -> bool:
@@ -166,7 +167,8 @@ def timing_finding(given_on: date, given_at: datetime | None, start: ValidFrom) 
     if not given_after_results(given_on, given_at, start):
         message = f"consent {given} is before {start.explanation}"
         if start.centres_from is not None and (given_at or datetime.combine(given_on, start.centres_from.time())) >= start.centres_from:
-            message += f"; the release to centres from {when(start.centres_from.date())} at {start.centres_from:%H:%M} is too early"
+            at = f" at {start.centres_from:%H:%M}" if start.centres_time_known else ""
+            message += f"; the release to centres from {when(start.centres_from.date())}{at} is too early"
         return ConsentFinding("before_results", message, source, valid_from=start.moment)
     return ConsentFinding("ok", f"consent {given} is after {start.explanation}", source, valid_from=start.moment)
 
