@@ -274,6 +274,13 @@ def test_default_fee_is_the_boards_latest(calendar):
     assert prepare(calendar, qualification="gcse").record.fee == "42.00"
 
 
+def test_a_fee_only_a_centre_quotes_says_so(calendar):
+    # issue 11 item 13: Pearson's GCSE fees are known only from a centre's page (SANDBACH)
+    prepared = prepare(calendar, awarding_body="PEARSON", qualification="gcse", service="S1")
+    assert prepared.record.fee == "12.50"
+    assert "as quoted on a centre's page, not the board's" in prepared.fee_note and "SANDBACH" in prepared.fee_note
+
+
 def test_no_published_fee_leaves_it_empty_and_a_given_fee_wins(calendar):
     assert prepare(calendar, awarding_body="WJEC").record.fee is None
     assert prepare(calendar, fee="50").record.fee == "50"

@@ -266,8 +266,11 @@ def prepare_request(
         published = default_fee(calendar, body_code, service_code, qualification)
         fee = published.amount if published else None
         if published is not None:
+            cited = calendar.sources.get(published.source)
+            # issue 11 item 13: a fee only a centre's page quotes says so
+            where = "as quoted on a centre's page, not the board's" if cited is not None and cited.kind == "centre" else "published"
             fee_note = (
-                f"fee £{published.amount} is {calendar.awarding_bodies[body_code].name}'s published fee "
+                f"fee £{published.amount} is {calendar.awarding_bodies[body_code].name}'s fee {where} "
                 f"({published.applies_to}; {published.source}); give --fee if yours differs"
             )
 

@@ -106,7 +106,9 @@ def _results(calendar: Calendar, series_id: str, series: Series, filters: Filter
             series=series_id,
             kind="results_day",
             service=None,
-            title=f"{who}{names(calendar, quals)} results to candidates",
+            # no restricted release for these (VTQs, T Levels): each board sets its own (issue 11 item 12)
+            title=f"{who}{names(calendar, quals)} results to candidates"
+            + ("" if release.centres_date is not None else "; to centres: check the board"),
             qualifications=tuple(quals),
             awarding_bodies=tuple(boards),
             source=release.source,
