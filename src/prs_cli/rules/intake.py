@@ -268,9 +268,9 @@ def prepare_request(
         if published is not None:
             cited = calendar.sources.get(published.source)
             # issue 11 item 13: a fee only a centre's page quotes says so
-            where = "as quoted on a centre's page, not the board's" if cited is not None and cited.kind == "centre" else "published"
+            what = "fee as quoted on a centre's page, not the board's" if cited is not None and cited.kind == "centre" else "published fee"
             fee_note = (
-                f"fee £{published.amount} is {calendar.awarding_bodies[body_code].name}'s fee {where} "
+                f"fee £{published.amount} is {calendar.awarding_bodies[body_code].name}'s {what} "
                 f"({published.applies_to}; {published.source}); give --fee if yours differs"
             )
 
