@@ -420,3 +420,22 @@ def test_no_message_carries_the_name_or_number(calendar):
             prepare(calendar, **kwargs)
         messages.append(caught.value.message + (caught.value.hint or ""))
     assert not any("0042" in m or NAME in m for m in messages)
+
+
+def test_review_of_moderation_is_free_when_the_marks_are_reinstated(calendar):
+    # issue 11 item 13: refund rules per service: S3 free if the centre's marks are reinstated
+    # (AQA-MOD), not the grade rule of a review of marking
+    s3 = stored(prepare(calendar, service="S3", qualification="gcse", candidate=None, name=None).record, 7,
+                status="submitted", received_on=D("2026-08-25"), original_mark=50)
+    kept = intake.record_outcome(calendar, s3, on=D("2026-09-20"), today=D("2026-09-20"))
+    assert kept.record.fee_refunded is False and "not reinstated" in kept.refund and "AQA-MOD" in kept.refund
+    raised = intake.record_outcome(calendar, s3, on=D("2026-09-20"), today=D("2026-09-20"), mark_after=60)
+    assert raised.record.fee_refunded is None and "charges no fee if the centre's marks were reinstated" in raised.refund
+
+
+def test_ncfe_waives_the_fee_when_the_grade_changes(calendar):
+    # issue 11 item 5 (NCFE-EAR-QH): the fee is waived if the overall grade changes
+    record = stored(prepare(calendar, awarding_body="NCFE", qualification="t-level", service="S2", fee="40").record, 8,
+                    status="submitted", received_on=D("2026-08-25"), original_grade="Merit")
+    result = intake.record_outcome(calendar, record, on=D("2026-09-20"), today=D("2026-09-20"), grade_after="Distinction")
+    assert result.record.fee_refunded is True and "NCFE-EAR-QH" in result.refund
