@@ -28,6 +28,8 @@ def test_defaults_without_a_file(cli, config_file):
             "lead_days": 2,
             "authorised_staff": [],
             "look_ahead_days": 14,
+            # issue 11 item 17: one centre's 14 days (seed:004), the centre's to change
+            "cambridge_english_enquiry_days": 14,
         },
     }
 

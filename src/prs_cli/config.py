@@ -17,6 +17,7 @@ from prs_cli.errors import DataError, DataProblem, InputError
 
 LEAD_DAYS_RANGE = (0, 30)
 LOOK_AHEAD_RANGE = (1, 366)
+ENQUIRY_DAYS_RANGE = (1, 90)
 HEADER = (
     "prs centre settings. Edit by hand or with `prs config set KEY VALUE`;\n"
     "your comments are kept. `prs config show` lists the settings.\n"
@@ -30,6 +31,13 @@ class Settings:
     lead_days: int = 2  # internal deadline = the board's deadline minus this many days
     authorised_staff: tuple[str, ...] = ()  # empty: anyone may submit
     look_ahead_days: int = 14  # how far ahead `prs due` and `prs summary` look
+    # Cambridge English tells candidates to ask the centre for its enquiry deadline (CE-EAR);
+    # 14 days is one centre's rule (seed:004), the default here.
+    cambridge_english_enquiry_days: int = 14
+
+    def calendar_settings(self) -> dict[str, int]:
+        """The settings the calendar's windows name (`setting:` in awarding_bodies.yaml)."""
+        return {"cambridge_english_enquiry_days": self.cambridge_english_enquiry_days}
 
     def as_dict(self) -> dict[str, Any]:
         data = asdict(self)
@@ -178,6 +186,7 @@ def _expected(key: str) -> str:
         "centre_name": "text",
         "lead_days": f"a whole number of days from {LEAD_DAYS_RANGE[0]} to {LEAD_DAYS_RANGE[1]}",
         "look_ahead_days": f"a whole number of days from {LOOK_AHEAD_RANGE[0]} to {LOOK_AHEAD_RANGE[1]}",
+        "cambridge_english_enquiry_days": f"a whole number of days from {ENQUIRY_DAYS_RANGE[0]} to {ENQUIRY_DAYS_RANGE[1]}",
     }[key]
 
 
@@ -191,7 +200,7 @@ def _check(key: str, text: str, *, typed: bool) -> Any:
         return text
     if key == "centre_name":
         return " ".join(text.split()) or None
-    low, high = LEAD_DAYS_RANGE if key == "lead_days" else LOOK_AHEAD_RANGE
+    low, high = {"lead_days": LEAD_DAYS_RANGE, "cambridge_english_enquiry_days": ENQUIRY_DAYS_RANGE}.get(key, LOOK_AHEAD_RANGE)
     if not re.fullmatch(r"\d+", text) or not low <= int(text) <= high:
         raise InputError(f"{key} must be {_expected(key)}{given}")
     return int(text)

@@ -24,7 +24,7 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "status": ("prs_cli.cli.status", "status", "The numbers a senior leader asks for: how many requests, where they stand, what they cost."),
     "export": ("prs_cli.cli.export", "export", "Write the tracking log (--csv, safe to open in a spreadsheet) or a calendar feed (--ics)."),
     "config": ("prs_cli.cli.config", "app", "Show and change the centre's settings."),
-    "data": ("prs_cli.cli.data", "app", "Check the calendar files."),
+    "data": ("prs_cli.cli.data", "app", "Check the calendar files and list the sources of their facts."),
 }
 
 
