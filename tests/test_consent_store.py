@@ -135,7 +135,7 @@ def test_get_unknown_consent(conn):
 
 def test_purge_blanks_personal_fields_and_keeps_the_audit_line(conn):
     request = add_request(conn)
-    Requests(conn).save(replace(request, status="completed", outcome_on=date(2026, 9, 10)), expected_status="draft", action="test", by="t")
+    Requests(conn).save(request, replace(request, status="completed", outcome_on=date(2026, 9, 10)), action="test", by="t")
     record(conn, given_by="Mrs Parent", note="phoned mum")
     purged = consents.purge(conn, 1, covered=(request.id,), details={"given_on": "2026-08-13", "covers": ["S1", "S2"]}, by="officer")
     assert purged.candidate is None
@@ -171,7 +171,7 @@ def test_purge_refused_when_a_matching_request_opened_meanwhile(conn):
 
 def test_purge_refused_while_an_appeal_is_open(conn):
     review = add_request(conn)
-    Requests(conn).save(replace(review, status="completed", outcome_on=date(2026, 9, 10)), expected_status="draft", action="test", by="t")
+    Requests(conn).save(review, replace(review, status="completed", outcome_on=date(2026, 9, 10)), action="test", by="t")
     add_request(conn, service="APP1", follows_request=review.id)
     record(conn, covers=("S2",))
     with pytest.raises(Refused, match="request 2 it covers is still open"):

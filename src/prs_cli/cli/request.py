@@ -25,11 +25,11 @@ By = Annotated[Optional[str], typer.Option("--by", help="Who did it, for the aud
 # --- shared steps ---------------------------------------------------------------------------
 
 
-def open_requests(db: Path | None, *, create: bool = True):
+def open_requests(db: Path | None, *, create: bool = True, as_of=None):
     from prs_cli import paths
     from prs_cli.store.requests import Requests
 
-    return Requests(common.open_db(db, create=create), paths.database_path(db))
+    return Requests(common.open_db(db, create=create), paths.database_path(db), as_of=as_of)
 
 
 def dates_for(cal, repo, record, priors: dict | None = None):
@@ -135,7 +135,7 @@ def add(
         late_reason=late_reason, results_released=common.optional_date(results_released, "--results-released"),
     )
     cal = common.calendar(data_dir)
-    repo = open_requests(db)
+    repo = open_requests(db, as_of=day)
     prior = repo.get(follows) if follows is not None else None
     who = common.who(by)
     prepared = intake.prepare_request(cal, given, today=day, by=who, prior=prior)
@@ -161,17 +161,18 @@ def submit(
     received_on = common.optional_date(received, "--received")
     sample_on = common.optional_date(sample_received, "--sample-received")
     cal = common.calendar(data_dir)
-    repo = open_requests(db, create=False)
+    repo = open_requests(db, create=False, as_of=day)
     record = repo.get(request_id)
     who = common.who(by)
     from prs_cli import config
 
     config.check_submitter(config.load(), who)  # issue 5: only authorised staff submit
-    change = intake.submit(cal, record, received=received_on, today=day, reference=ref, sample_received=sample_on, by=who)
+    change = intake.submit(cal, record, received=received_on, today=day, reference=ref, sample_received=sample_on, by=who,
+                           logged_on=repo.logged_on(record.id))
     from prs_cli.cli.consent import require_consent
 
     require_consent(cal, repo.conn, record)  # issue 4: no submission without valid consent
-    stored = repo.submit(change.record, by=who, previous_status=record.status)
+    stored = repo.submit(record, change.record, by=who)
     _warn(change.warnings)
     if json:
         _print_record(cal, repo, stored, day)
@@ -203,10 +204,10 @@ def outcome(
     day = common.today(today)
     on_day = common.optional_date(on, "--on")
     cal = common.calendar(data_dir)
-    repo = open_requests(db, create=False)
+    repo = open_requests(db, create=False, as_of=day)
     record = repo.get(request_id)
     result = intake.record_outcome(cal, record, on=on_day, today=day, mark_after=mark_after, grade_after=grade_after)
-    stored = repo.outcome(result.record, by=common.who(by), direction=result.direction)
+    stored = repo.outcome(record, result.record, by=common.who(by), direction=result.direction)
     if json:
         _print_record(cal, repo, stored, day)
         return
@@ -248,9 +249,12 @@ def appeal(
     day = common.today(today)
     on_day = common.optional_date(on, "--on")
     cal = common.calendar(data_dir)
-    repo = open_requests(db, create=False)
+    repo = open_requests(db, create=False, as_of=day)
     review = repo.get(request_id)
     who = common.who(by)
+    from prs_cli import config
+
+    config.check_submitter(config.load(), who)  # an appeal is sent to the board as it is logged
     intake.check_appeal(cal, review, on=on_day, today=day)
     prepared = intake.prepare_request(cal, intake.RequestInput(service="APP1"), today=on_day, by=who, prior=review, allow_late=False)
     change = intake.submit(cal, prepared.record, received=on_day, today=day, reference=ref, by=who)
@@ -292,10 +296,10 @@ def _close(request_id, status, reason, by, db, today, json, data_dir) -> None:
     from prs_cli.rules import intake
 
     day = common.today(today)
-    repo = open_requests(db, create=False)
+    repo = open_requests(db, create=False, as_of=day)
     record = repo.get(request_id)
     change = intake.close(record, status=status, reason=reason)
-    stored = repo.close(change.record, by=common.who(by), previous_status=record.status)
+    stored = repo.close(record, change.record, by=common.who(by))
     if json:
         _print_record(common.calendar(data_dir), repo, stored, day)
     else:
@@ -443,7 +447,7 @@ def import_requests(
     from prs_cli.request_csv import read_rows
 
     rows = read_rows(file)
-    repo = open_requests(db)
+    repo = open_requests(db, as_of=day)
     show_progress = sys.stderr.isatty() and len(rows) > PROGRESS_MIN_ROWS
     with _progress(show_progress, len(rows)) as advance:
         records, problems = _check_rows(cal, repo, file, rows, day, who, advance)
