@@ -78,6 +78,7 @@ def record(
         requests=ids,
         note=(note or "").strip() or None,
         by=common.who(by),
+        as_of=common.today(today),
     )
     rows = _check_rows(cal, conn, using=stored)
     if json:
@@ -202,12 +203,13 @@ def purge(
     conn = common.open_db(db, create=False)
     cal = common.calendar(data_dir)
     retentions = {c.id: (c, r) for c, r in _retentions(conn)}
+    already = []
     if consent_ids:
         chosen = []
         for consent_id in dict.fromkeys(consent_ids):
             if consent_id not in retentions:
-                store.get(conn, consent_id)  # NotFound for an unknown id
-                raise Refused(f"consent {consent_id} was already purged")
+                already.append(store.get(conn, consent_id))  # NotFound for an unknown id
+                continue
             consent, kept = retentions[consent_id]
             if kept.open_requests:
                 raise Refused(store.still_open_message(consent_id, kept.open_requests))
@@ -219,12 +221,26 @@ def purge(
             chosen.append((consent, kept))
     else:
         chosen = [item for item in retentions.values() if item[1].due(day)]
-    if yes:
+    if yes and chosen:
         statuses = _statuses_by_consent(cal, conn)
-        for consent, kept in chosen:
-            store.purge(conn, consent.id, covered=kept.covered, details=_purge_details(consent, kept, statuses.get(consent.id, {})), by=common.who(by))
+        done = store.purge_many(
+            conn,
+            [(c.id, kept.covered, _purge_details(c, kept, statuses.get(c.id, {}))) for c, kept in chosen],
+            by=common.who(by), as_of=day,
+        )
+        meanwhile = {c.id for c in done.already}  # another prs purged them first
+        already += done.already
+        chosen = [(c, kept) for c, kept in chosen if c.id not in meanwhile]
     if json:
-        common.print_json({"dry_run": not yes, "consents": [{**_retention_json(c, r), "purged": yes} for c, r in chosen]})
+        common.print_json({
+            "dry_run": not yes,
+            "consents": [{**_retention_json(c, r), "purged": yes} for c, r in chosen],
+            "already_purged": [{"consent_id": c.id, "purged_at": c.purged_at} for c in already],
+        })
+        return
+    for consent in already:
+        typer.echo(f"Consent {consent.id} was already purged at {consent.purged_at.isoformat()} (UTC); nothing to do.")
+    if not chosen and already:
         return
     if not chosen:
         common.note(f"Nothing is due for disposal on {day.isoformat()}.")

@@ -10,8 +10,9 @@ import json
 import sqlite3
 from collections.abc import Iterable
 from datetime import date, datetime
+from typing import NamedTuple
 
-from prs_cli.errors import NotFound, Refused
+from prs_cli.errors import NotFound, PrsError, Refused
 from prs_cli.records import OPEN_STATUSES, ConsentRecord, RequestRecord
 from prs_cli.store.db import now_utc, storage_error, transaction
 
@@ -38,6 +39,7 @@ def record(
     requests: tuple[int, ...],
     note: str | None,
     by: str | None,
+    as_of: date | None = None,
 ) -> ConsentRecord:
     """Store a consent (tied to `requests` when given); refused if a tied request is for
     another candidate or series, so a form can never be filed against the wrong request."""
@@ -87,7 +89,7 @@ def record(
                 "acknowledged_outcomes": acknowledged_outcomes,
                 "requests": list(requests),
             }
-            _event(conn, now, by, "consent_recorded", consent_id, details)
+            _event(conn, now, by, "consent_recorded", consent_id, _with_as_of(details, as_of))
             return _get(conn, consent_id)
     except sqlite3.Error as exc:
         raise storage_error(exc) from None
@@ -183,6 +185,32 @@ def for_request(conn: sqlite3.Connection, request: RequestRecord) -> list[Consen
         raise storage_error(exc) from None
 
 
+class PurgeResult(NamedTuple):
+    purged: tuple[ConsentRecord, ...]  # purged by this run
+    already: tuple[ConsentRecord, ...]  # found purged already (another prs got there first)
+
+
+def purge_many(
+    conn: sqlite3.Connection, chosen: Iterable[tuple[int, tuple[int, ...], dict]], *, by: str | None, as_of: date | None = None
+) -> PurgeResult:
+    """purge() each (consent id, covered request ids, audit details), each in its own
+    transaction, so what is purged stays purged. One that another prs purged meanwhile is
+    reported, not refused; if one fails, the error says how many were purged before it."""
+    purged, already = [], []
+    chosen = list(chosen)
+    for consent_id, covered, details in chosen:
+        try:
+            consent, newly = purge(conn, consent_id, covered=covered, details=details, by=by, as_of=as_of)
+        except PrsError as error:
+            if purged:
+                error.message += f"; {len(purged)} of {len(chosen)} consents were purged before this"
+            else:
+                error.message += "; no consent was purged"
+            raise
+        (purged if newly else already).append(consent)
+    return PurgeResult(tuple(purged), tuple(already))
+
+
 def purge(
     conn: sqlite3.Connection,
     consent_id: int,
@@ -190,9 +218,11 @@ def purge(
     covered: tuple[int, ...],
     details: dict,
     by: str | None,
-) -> ConsentRecord:
+    as_of: date | None = None,
+) -> tuple[ConsentRecord, bool]:
     """Blank the candidate and free-text fields, tie the consent to the requests it covered (so
-    checks still find it) and log an event with `details` (codes and dates only).
+    checks still find it) and log an event with `details` (codes and dates only). Returns the
+    consent and whether this call purged it (False: it was purged already, nothing changed).
 
     Re-checked inside the write lock: refused if any covered request, an appeal following one,
     or a new matching request is still open.
@@ -202,7 +232,7 @@ def purge(
         with transaction(conn):
             consent = _get(conn, consent_id)
             if consent.purged_at is not None:
-                raise Refused(f"consent {consent_id} was already purged on {consent.purged_at.date().isoformat()}")
+                return consent, False
             still_open = _open_requests(conn, consent, covered)
             if still_open:
                 raise Refused(still_open_message(consent_id, still_open))
@@ -216,8 +246,8 @@ def purge(
                 "purged_at = ? WHERE id = ?",
                 (now, consent_id),
             )
-            _event(conn, now, by, "consent_purged", consent_id, details)
-            return _get(conn, consent_id)
+            _event(conn, now, by, "consent_purged", consent_id, _with_as_of(details, as_of))
+            return _get(conn, consent_id), True
     except sqlite3.Error as exc:
         raise storage_error(exc) from None
 
@@ -249,6 +279,15 @@ def _open_requests(conn: sqlite3.Connection, consent: ConsentRecord, covered: tu
         sql += f" OR (candidate = ? AND series IS ? AND service IN ({services}))"
         args += [consent.candidate, consent.series, *consent.covers]
     return [row[0] for row in conn.execute(sql + ") ORDER BY id", args).fetchall()]
+
+
+def _with_as_of(details: dict, as_of: date | None) -> dict:
+    """The audit line of a change made with --today records the day it was made for."""
+    from prs_cli.clock import now_london
+
+    if as_of is None or as_of == now_london().date():
+        return details
+    return {**details, "as_of": as_of.isoformat()}
 
 
 def _event(conn: sqlite3.Connection, now: str, by: str | None, action: str, consent_id: int, details: dict) -> None:
