@@ -87,10 +87,14 @@ def all_commands():
 
 
 def format_error(error: PrsError) -> str:
+    """One line for the officer; what it quotes (a file name, a code typed) is shown with its
+    control characters made visible."""
+    from prs_cli.render.text import visible_lines
+
     message = f"Error: {error.message}"
     if error.hint:
         message += f"; {error.hint}"
-    return message
+    return visible_lines(message)
 
 
 app = typer.Typer(

@@ -451,8 +451,12 @@ def _retention_table(items, title: str) -> None:
     table = Table(title=title, title_justify="left")
     for name in ("Consent", "Candidate", "Series", "Covers", "Requests", "Keep until", "Why"):
         table.add_column(name, no_wrap=name not in ("Why", "Requests"))
+    from rich.text import Text
+
+    from prs_cli.render.text import visible
+
     for consent, kept in items:
-        table.add_row(
+        table.add_row(*(Text(visible(cell)) for cell in (
             str(consent.id),
             consent.candidate or "-",
             consent.series or "-",
@@ -460,5 +464,5 @@ def _retention_table(items, title: str) -> None:
             ", ".join(str(r) for r in kept.covered) or "-",
             when(kept.keep_until.date),
             f"{kept.keep_until.rule} ({kept.keep_until.source})",
-        )
+        )))
     console().print(table)

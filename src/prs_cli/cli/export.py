@@ -43,6 +43,9 @@ def export(
 
     if csv_file is None and ics_file is None:
         raise InputError("say what to write, for example --csv log.csv or --ics dates.ics")
+    from prs_cli import files, paths
+
+    files.check_targets([p for p in (csv_file, ics_file) if p is not None], *paths.owned_files(db))
     day = common.today(today)
     cal = common.calendar(data_dir)
     written = []

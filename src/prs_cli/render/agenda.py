@@ -10,6 +10,7 @@ from collections import Counter
 from datetime import date
 
 from prs_cli.render.console import SEVERITY_STYLE, console
+from prs_cli.render.text import visible
 from prs_cli.rules.days import when
 
 HEADINGS = {"overdue": "Overdue", "due": "Due within 2 days", "upcoming": "Coming up"}
@@ -58,21 +59,21 @@ def agenda_table(items, today: date, days: int) -> None:
     from rich.table import Table
     from rich.text import Text
 
-    table = Table(title=f"What is due, {when(today)}: {counts_line(items, days)}", title_justify="left")
+    table = Table(title=Text(f"What is due, {when(today)}: {counts_line(items, days)}"), title_justify="left")
     table.add_column("Date", no_wrap=True)
     table.add_column("Left", no_wrap=True, justify="right")
     table.add_column("What")
     for item in items:
-        what = Text(item.title)
+        what = Text(visible(item.title))
         if item.detail:
-            what.append("\n" + item.detail, style="dim")
+            what.append("\n" + visible(item.detail), style="dim")
         table.add_row(when(item.date), left(item.days_left), what, style=SEVERITY_STYLE[item.severity])
     console().print(table)
 
 
 def header(settings, today: date) -> str:
     centre = " ".join(p for p in (settings.centre_number, settings.centre_name) if p)
-    return f"Post-results summary for {centre or 'your centre'}, {when(today)}"
+    return visible(f"Post-results summary for {centre or 'your centre'}, {when(today)}")
 
 
 def agenda_text(items, today: date, days: int, settings) -> str:
@@ -109,8 +110,9 @@ def agenda_markdown(items, today: date, days: int, settings) -> str:
 
 
 def _clean(text: str) -> str:
-    """Calendar notes and logged text may hold any character: keep mail to printable text."""
-    return "".join(ch if ch.isprintable() else " " for ch in text)
+    """Calendar notes and logged text may hold any character: control characters are shown,
+    never sent to the mail reader or terminal."""
+    return visible(text)
 
 
 def _cell(text: str) -> str:

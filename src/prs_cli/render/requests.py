@@ -6,6 +6,7 @@ import functools
 from datetime import date
 
 from prs_cli.render.console import console
+from prs_cli.render.text import visible
 from prs_cli.rules.days import when
 
 
@@ -172,8 +173,8 @@ def stream_table(title: str, headers, rows, *, right=(), no_wrap=(), out=None) -
 
 
 def _clean(text: str) -> str:
-    """Text for one cell: control characters (line breaks, escapes) as spaces."""
-    return text if text.isprintable() else "".join(c if c.isprintable() else " " for c in text)
+    """Text for one cell, with control characters (line breaks, escapes) made visible."""
+    return text if text.isprintable() else visible(text)
 
 
 def _cells(text: str) -> int:
@@ -283,16 +284,17 @@ def show_text(record, dates, today: date, calendar) -> str:
         lines.append("  Completion due:       when the sample arrives (prs request submit ID --sample-received DATE)")
     if dates.appeal_deadline is not None:
         lines.append(f"  Appeal deadline:      {_explain(dates.appeal_deadline)}")
-    return "\n".join(lines)
+    return "\n".join(visible(line) for line in lines)
 
 
 def history_table(events) -> None:
     from rich.table import Table
+    from rich.text import Text
 
     table = Table(title="History", title_justify="left")
     for name in ("When (UTC)", "By", "Action", "Details"):
         table.add_column(name, no_wrap=name != "Details")
     for event in events:
         details = ", ".join(f"{k}={v}" for k, v in event.details.items() if v is not None)
-        table.add_row(event.at, event.by or "-", event.action, details)
+        table.add_row(*(Text(visible(cell)) for cell in (event.at, event.by or "-", event.action, details)))
     console().print(table)
