@@ -114,16 +114,64 @@ def _root() -> None:
     """Post-results services for exams officers: deadlines, requests, consent and what is due."""
 
 
+# Errors writing the output itself (a full disk, a device that takes nothing): a sentence, exit 2.
+_OUTPUT_ERRNOS = {"ENOSPC", "EDQUOT", "EFBIG", "EIO"}
+
+
+def _stop_on_signals() -> None:
+    """SIGTERM and SIGHUP (a closed terminal, a stopped cron job) stop prs as Ctrl-C does: the
+    open transaction rolls back and a half-written export is removed, instead of the process
+    vanishing with its temporary file left behind."""
+    import signal
+
+    def stop(signum, frame):
+        raise KeyboardInterrupt
+
+    for name in ("SIGTERM", "SIGHUP"):
+        if hasattr(signal, name):
+            signal.signal(getattr(signal, name), stop)
+
+
+def _quiet_closed_pipe() -> None:
+    """The reader went away (`prs request list | head`): stop without a word, as other tools do;
+    stdout is pointed at /dev/null so that Python's own last flush cannot complain either."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):
+        pass
+    os._exit(1)  # noqa: SLF001 - nothing left to flush: the reader is gone
+
+
 def main() -> None:
     """Console entry point. An unexpected error prints its kind only: candidate data may sit in
     a traceback's values, so the traceback is shown only with PRS_DEBUG=1."""
+    import errno
+
+    _stop_on_signals()
     try:
-        app(prog_name="prs")
+        try:
+            app(prog_name="prs")
+        finally:
+            sys.stdout.flush()  # here, not at exit, so a full disk is reported like any error
     except SystemExit:
         raise
     except KeyboardInterrupt:
         typer.echo("Interrupted; nothing half-written was kept.", err=True)
         sys.exit(130)
+    except BrokenPipeError:
+        _quiet_closed_pipe()
+    except OSError as error:
+        if errno.errorcode.get(error.errno) not in _OUTPUT_ERRNOS:
+            raise
+        try:
+            typer.echo(f"Error: cannot write the output ({error.strerror}); it is incomplete.", err=True)
+        finally:
+            try:
+                os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            except (OSError, ValueError):
+                pass
+        sys.exit(int(ExitCode.BAD_INPUT))
     except Exception as error:  # noqa: BLE001 - the last line of defence
         if os.environ.get("PRS_DEBUG"):
             raise

@@ -450,12 +450,14 @@ def import_requests(
     repo = open_requests(db, as_of=day)
     show_progress = sys.stderr.isatty() and len(rows) > PROGRESS_MIN_ROWS
     with _progress(show_progress, len(rows)) as advance:
-        records, problems = _check_rows(cal, repo, file, rows, day, who, advance)
+        records, problems = _check_rows(cal, repo, file, rows, day, who, advance, rows.headers)
         if problems:
             for problem in problems:
                 common.note(problem)
             raise InputError(f"{len(problems)} of {len(rows)} rows in {file} have problems; nothing was imported")
         stored = repo.add_many(records, by=who, action="imported", progress=lambda n: advance(1))
+    if rows.encoding != "UTF-8":
+        common.note(f"Read {file} as {rows.encoding} (it is not UTF-8); check the names came out right.")
     if json:
         common.print_json({"imported": len(stored), "ids": [r.id for r in stored]})
     else:
@@ -465,11 +467,11 @@ def import_requests(
 # --- import ---------------------------------------------------------------------------------
 
 
-def _check_rows(cal, repo, file, rows, day, who, advance):
+def _check_rows(cal, repo, file, rows, day, who, advance, headers):
     """Every row checked as `prs request add` would, plus duplicates within the file and
     against the log; returns (records, problems as FILE:LINE: sentence)."""
     from prs_cli.errors import PrsError
-    from prs_cli.request_csv import row_input
+    from prs_cli.request_csv import problem, row_input
     from prs_cli.rules.intake import prepare_request
 
     records, problems, seen = [], [], {}
@@ -478,7 +480,7 @@ def _check_rows(cal, repo, file, rows, day, who, advance):
         try:
             record = prepare_request(cal, row_input(values), today=day, by=who).record
         except PrsError as error:
-            problems.append(f"{file}:{line}: {error.message}" + (f"; {error.hint}" if error.hint else ""))
+            problems.append(problem(file, line, error, headers))
             continue
         key = (record.candidate, record.component, record.service, record.series, record.awarding_body)
         if key in seen:
