@@ -403,7 +403,7 @@ def show(
         return
     from prs_cli.render.requests import show_text
 
-    typer.echo(show_text(record, dates_for(cal, repo, record), day, cal))
+    typer.echo(show_text(record, dates_for(cal, repo, record), day, cal, logged_on=repo.logged_on(record.id)))
 
 
 @app.command("history")

@@ -235,8 +235,9 @@ def _explain(answer) -> str:
     return text
 
 
-def show_text(record, dates, today: date, calendar) -> str:
-    """Everything about one request, every date with its rule and source."""
+def show_text(record, dates, today: date, calendar, logged_on: date | None = None) -> str:
+    """Everything about one request, every date with its rule and source. `logged_on`: the day
+    it was logged for, shown when it was logged with --today for another day."""
     service = calendar.services[record.service]
     body = calendar.awarding_bodies[record.awarding_body]
     reason = overdue_reason(record, dates, today)
@@ -266,7 +267,10 @@ def show_text(record, dates, today: date, calendar) -> str:
     add("Fee", f"£{record.fee}" if record.fee else None)
     add("Late reason", record.late_reason)
     add("Note", record.note)
-    add("Logged", f"{record.created_at.isoformat() if record.created_at else '-'} by {record.created_by or '-'}")
+    logged = f"{record.created_at.isoformat() if record.created_at else '-'} by {record.created_by or '-'}"
+    if logged_on is not None and record.created_at is not None and logged_on != record.created_at.date():
+        logged += f", as of {logged_on.isoformat()} (--today)"
+    add("Logged", logged)
     add("Received by board", record.received_on.isoformat() if record.received_on else None)
     add("Sample received", record.sample_received_on.isoformat() if record.sample_received_on else None)
     add("Board reference", record.board_reference)

@@ -95,7 +95,7 @@ class _Dates:
             pass
         try:
             found = compute()
-        except (OutsideCalendar, KeyError):
+        except (OutsideCalendar, KeyError, OverflowError):  # OverflowError: a stored date near year 9999
             found = None
         self.cache[key] = found
         return found
