@@ -126,6 +126,8 @@ def _atomic(path: Path) -> Iterator[BinaryIO]:
         os.chmod(path, 0o600)
     except OSError as exc:
         Path(tmp).unlink(missing_ok=True)
+        if exc.filename not in (None, tmp, str(path)):
+            raise  # about another file (the database being read for the export): not this one
         raise InputError(f"cannot write {path} ({exc.strerror}); nothing was written") from None
     except BaseException:
         Path(tmp).unlink(missing_ok=True)

@@ -61,6 +61,14 @@ class _PrsGroup(TyperGroup):
         except PrsError as error:
             typer.echo(format_error(error), err=True)
             raise typer.Exit(int(error.exit_code)) from None
+        except OSError as error:
+            if not error.filename or errno_name(error) in _OUTPUT_ERRNOS:
+                raise
+            # A file or folder prs was pointed at cannot be used (a folder it may not read, a
+            # name longer than the system allows): the file and the system's reason.
+            problem = PrsError(f"cannot use {error.filename} ({error.strerror})")
+            typer.echo(format_error(problem), err=True)
+            raise typer.Exit(int(problem.exit_code)) from None
         except Exception as error:
             sqlite3 = sys.modules.get("sqlite3")
             if sqlite3 is None or not isinstance(error, sqlite3.Error):
@@ -114,6 +122,12 @@ def _root() -> None:
     """Post-results services for exams officers: deadlines, requests, consent and what is due."""
 
 
+def errno_name(error: OSError) -> str | None:
+    import errno
+
+    return errno.errorcode.get(error.errno)
+
+
 # Errors writing the output itself (a full disk, a device that takes nothing): a sentence, exit 2.
 _OUTPUT_ERRNOS = {"ENOSPC", "EDQUOT", "EFBIG", "EIO"}
 
@@ -146,8 +160,6 @@ def _quiet_closed_pipe() -> None:
 def main() -> None:
     """Console entry point. An unexpected error prints its kind only: candidate data may sit in
     a traceback's values, so the traceback is shown only with PRS_DEBUG=1."""
-    import errno
-
     _stop_on_signals()
     try:
         try:
@@ -162,7 +174,7 @@ def main() -> None:
     except BrokenPipeError:
         _quiet_closed_pipe()
     except OSError as error:
-        if errno.errorcode.get(error.errno) not in _OUTPUT_ERRNOS:
+        if errno_name(error) not in _OUTPUT_ERRNOS:
             raise
         try:
             typer.echo(f"Error: cannot write the output ({error.strerror}); it is incomplete.", err=True)
