@@ -206,6 +206,7 @@ def purge_many(
                 error.message += f"; {len(purged)} of {len(chosen)} consents were purged before this"
             else:
                 error.message += "; no consent was purged"
+            error.args = (error.message,)
             raise
         (purged if newly else already).append(consent)
     return PurgeResult(tuple(purged), tuple(already))
