@@ -7,7 +7,6 @@ another connection keeps (so the test never depends on timing), with a short bus
 
 from __future__ import annotations
 
-import json
 import os
 import signal
 import sqlite3
@@ -15,6 +14,7 @@ import subprocess
 import sys
 import textwrap
 import time
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
@@ -53,10 +53,8 @@ def _seed(prs_home, requests: int = 3, *, completed: bool = False, consents: boo
     stored = repo.add_many(records, by="eo")
     for record in stored:
         if completed:
-            submitted = repo.submit(record, record.__class__(**{**record.__dict__, "status": "submitted",
-                                                                 "received_on": date(2026, 8, 14)}), by="eo")
-            repo.outcome(submitted, submitted.__class__(**{**submitted.__dict__, "status": "completed",
-                                                           "outcome_on": date(2026, 8, 20), "outcome": "unchanged"}),
+            submitted = repo.submit(record, replace(record, status="submitted", received_on=date(2026, 8, 14)), by="eo")
+            repo.outcome(submitted, replace(submitted, status="completed", outcome_on=date(2026, 8, 20), outcome="unchanged"),
                          by="eo", direction="unchanged")
         if consents:
             consent_store.record(repo.conn, candidate=record.candidate, series="june-2026", given_on=date(2026, 8, 14),
