@@ -17,6 +17,32 @@ NAME = "Zara Quill"
 TODAY = "2026-08-14"  # GCE A level results came out on 13 August 2026 (data/series_2026.yaml)
 
 
+@pytest.fixture(scope="module")
+def _calendar_cache(tmp_path_factory) -> Path:
+    """The calendar cache, built once for this module (its key is the calendar files, not the
+    home folder), so each test's commands skip re-parsing the YAML."""
+    from prs_cli.calendar.load import load_calendar
+
+    home = tmp_path_factory.mktemp("calendar-home")
+    saved = os.environ.get("PRS_HOME")
+    os.environ["PRS_HOME"] = str(home)
+    try:
+        load_calendar(None)
+    finally:
+        if saved is None:
+            del os.environ["PRS_HOME"]
+        else:
+            os.environ["PRS_HOME"] = saved
+    return home / "cache"
+
+
+@pytest.fixture(autouse=True)
+def _warm_calendar(prs_home, _calendar_cache):
+    import shutil
+
+    shutil.copytree(_calendar_cache, prs_home / "cache", dirs_exist_ok=True)
+
+
 def ok(result, code: int = 0):
     assert result.exit_code == code, result.stdout + result.stderr
     return result
