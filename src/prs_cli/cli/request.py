@@ -163,12 +163,13 @@ def appeal(
     data_dir: common.DataDir = None,
 ) -> None:
     """Log a preliminary appeal (APP1) against a completed review; prints the appeal's id."""
+    from prs_cli import config
     from prs_cli.service.requests import appeal as log_appeal
 
     day = common.today(today)
     on_day = common.optional_date(on, "--on")
     cal = common.calendar(data_dir)
-    logged = log_appeal(common.database(db), cal, request_id, on=on_day, reference=ref, today=day, by=common.who(by))
+    logged = log_appeal(common.database(db), cal, config.load(), request_id, on=on_day, reference=ref, today=day, by=common.who(by))
     _show_logged(logged, json)
 
 
@@ -326,6 +327,11 @@ def import_requests(
             common.note(problem)
         raise InputError(f"{len(result.problems)} of {result.rows} rows in {file} have problems; nothing was imported")
     stored = result.stored
+    from prs_cli.render.requests import encoding_note
+
+    remark = encoding_note(result, file)
+    if remark:
+        common.note(remark)
     if json:
         common.print_json({"imported": len(stored), "ids": [r.id for r in stored]})
     else:

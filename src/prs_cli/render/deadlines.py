@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from prs_cli.render.console import console, days_phrase
+from prs_cli.render.text import visible
 from prs_cli.rules.days import when
 
 
@@ -29,11 +30,12 @@ def deadlines_table(items, today) -> None:
             date_text += f" {item.time:%H:%M}"
         if item.provisional:
             date_text += " (provisional)"
-        what = Text(item.title)
+        what = Text(visible(item.title))
         if item.note and (item.provisional or item.date is None or item.kind == "request_deadline"):
-            what.append("\n" + item.note, style="dim")
+            what.append("\n" + visible(item.note), style="dim")
         boards = ", ".join(item.awarding_bodies) if item.awarding_bodies else "all"
-        table.add_row(date_text, days_phrase(days, counting=True), item.series, what, boards, Text(item.source), style=style)
+        table.add_row(date_text, days_phrase(days, counting=True), Text(visible(item.series)), what, Text(visible(boards)),
+                      Text(visible(item.source)), style=style)
     console().print(table)
 
 
