@@ -259,13 +259,13 @@ def test_migration_stopped_mid_way_leaves_the_database_as_it_was(tmp_path, how):
 # --- racing writers on one request ------------------------------------------------------------------
 
 
-def test_outcome_and_sample_date_racing_on_one_request_both_land(prs_home, warm):
+def test_outcome_and_sample_date_racing_on_one_request_both_land(cli, prs_home, warm):
     """Two officers at once: one records the Service 3 sample's arrival, the other the outcome.
     Both succeed and neither is lost (each writes only its own columns, checked in the lock)."""
     env = _env(prs_home)
     for argv in (("request", "add", "--ab", "AQA", "-q", "gce-a-level", "--component", "7402/C", "--service", "S3"),
                  ("request", "submit", "1", "--received", TODAY)):
-        assert subprocess.run(_prs(*argv), env=env, capture_output=True, timeout=60).returncode == 0
+        assert cli(*argv, "--today", TODAY).exit_code == 0  # in this process: only the race needs real ones
     path = prs_home / "prs.sqlite3"
     lock = _Lock(path)  # both read the row, then queue for the write lock together
     procs = [

@@ -1,7 +1,7 @@
 """`prs consent`: record candidates' consent, check it, and dispose of it when the time comes.
 
 The submission gate (require_consent) lives here too: `prs request submit` and `appeal` use it.
-Consents are written in two places only: record_consent and purge.
+Consents are written in two places only: record_consent and purge (each consent through purge_many).
 """
 
 from __future__ import annotations
