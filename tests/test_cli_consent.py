@@ -392,12 +392,15 @@ def test_purge_yes_blanks_personal_fields_and_keeps_the_audit_event(cli):
     assert json.loads(details) == {
         "series": "june-2026", "given_on": "2026-08-13", "given_at": None, "method": "form", "covers": ["S2"],
         "requests": [1], "valid_for": [1], "statuses": {"1": "ok"}, "keep_until": "2027-03-10",
+        "as_of": "2027-03-11",  # issue 12 item 13: made with --today, so the day it was made for is kept
     }
     assert "0042" not in details and "file 3" not in details
     # the request still shows that a valid consent existed, and nothing is due any more
     assert check_json(cli, "--all", code=0)[0]["status"] == "ok"
     assert json.loads(ok(cli("consent", "due-for-disposal", "--json", "--today", "2028-01-01")).stdout) == []
-    assert ok(cli("consent", "purge", "1", "--yes", "--today", "2028-01-01"), 2).stderr == "Error: consent 1 was already purged\n"
+    # issue 12 item 14: a second purge says what the first did, and succeeds
+    again = ok(cli("consent", "purge", "1", "--yes", "--today", "2028-01-01"))
+    assert again.stdout == f"Consent 1 was already purged at {at} (UTC); nothing to do.\n"
 
 
 def test_purge_refuses_while_a_covered_request_is_open(cli):

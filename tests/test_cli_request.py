@@ -408,7 +408,7 @@ def test_import_with_bad_rows_writes_nothing_and_names_each_line(cli, tmp_path):
     result = cli("request", "import", str(path), "--today", "2026-08-14")
     assert result.exit_code == 2
     assert result.stderr.splitlines() == [
-        f"{path}:3: the candidate number must be exactly 4 digits (for example 0042)",
+        f"{path}:3: column 'Candidate No' should hold exactly 4 digits 0-9, for example 0042",
         f"{path}:4: Priority Service 2 (PS2) does not apply to GCSE: AQA offers it only for GCE AS level, "
         "GCE A level and Level 3 VTQ (AQA-ROM)",
         f"{path}:5: the same candidate, component, service and series as line 2",
@@ -433,7 +433,8 @@ def test_import_two_bad_rows_of_five(cli, tmp_path):
     result = cli("request", "import", str(path), "--today", "2026-08-14")
     assert result.exit_code == 2
     assert result.stderr.splitlines()[:2] == [
-        f"{path}:4: unknown awarding body 'AQX'; did you mean AQA?",
+        f"{path}:4: column 'ab' should hold a known awarding body code (AQA, CAMBRIDGE, CCEA, CG, NCFE, OCR, "
+        "PEARSON, TQUK, ...)",  # issue 12 item 7: never the cell's content
         f"{path}:6: already logged as request 1",
     ]
     assert [r["id"] for r in records(cli)] == [1]

@@ -78,9 +78,13 @@ def test_authorised_staff_comma_list_and_clear(cli, config_file):
     assert config.load(config_file).authorised_staff == ()
 
 
-def test_may_submit_ignores_case_and_spacing():
+def test_may_submit_compares_after_trimming_and_case_folding_only():
+    # issue 12 item 5: no other fuzzy match (a name spaced differently is not the same name)
     settings = config.Settings(authorised_staff=("Ms A Khan",))
-    assert settings.may_submit("ms  a khan")
+    assert settings.may_submit("  ms a khan ")
+    assert settings.may_submit("MS A KHAN")
+    assert not settings.may_submit("ms  a khan")
+    assert not settings.may_submit("Ms A Kha")
     assert not settings.may_submit("A Parent")
     assert config.Settings().may_submit("anyone")
 
@@ -167,8 +171,10 @@ def test_only_authorised_staff_may_submit(cli):
     refused = cli("request", "submit", "1", "--received", "2026-08-21", "--by", "A Parent", *day)
     assert refused.exit_code == 2
     assert refused.stderr == (
-        "Error: 'A Parent' is not one of the centre's authorised staff; only authorised staff may submit "
-        "requests, so give --by with one of: Ms A Khan, Mr B Lee (see 'prs config show')\n"
+        "Error: the name given is not one of the centre's authorised staff; only authorised staff may submit "
+        "requests: give your own name with --by as it is written in the settings (the exams officer can check "
+        "'prs config show')\n"
     )
+    assert "Khan" not in refused.stderr and "Lee" not in refused.stderr  # the refusal lists no staff
     accepted = cli("request", "submit", "1", "--received", "2026-08-21", "--by", "MS A KHAN", *day)
     assert accepted.exit_code == 0, accepted.stderr

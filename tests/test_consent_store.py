@@ -134,9 +134,10 @@ def test_get_unknown_consent(conn):
 
 def test_purge_blanks_personal_fields_and_keeps_the_audit_line(conn):
     request = add_request(conn)
-    Requests(conn).save(request._replace(status="completed", outcome_on=date(2026, 9, 10)), expected_status="draft", action="test", by="t")
+    Requests(conn).save(request, request._replace(status="completed", outcome_on=date(2026, 9, 10)), action="test", by="t")
     record(conn, given_by="Mrs Parent", note="phoned mum")
-    purged = consents.purge(conn, 1, covered=(request.id,), details={"given_on": "2026-08-13", "covers": ["S1", "S2"]}, by="officer")
+    purged, newly = consents.purge(conn, 1, covered=(request.id,), details={"given_on": "2026-08-13", "covers": ["S1", "S2"]}, by="officer")
+    assert newly
     assert purged.candidate is None
     assert purged.note is None
     assert purged.given_by == "other"
@@ -147,8 +148,10 @@ def test_purge_blanks_personal_fields_and_keeps_the_audit_line(conn):
     assert actions[-1] == ("consent_purged", {"given_on": "2026-08-13", "covers": ["S1", "S2"]})
     row = conn.execute("SELECT * FROM consents WHERE id = 1").fetchone()
     assert "Parent" not in repr(tuple(row)) and "0042" not in repr(tuple(row))
-    with pytest.raises(Refused, match="consent 1 was already purged"):
-        consents.purge(conn, 1, covered=(request.id,), details={}, by="officer")
+    # issue 12 item 14: a second purge (another prs got there first) is told, not refused
+    again, newly = consents.purge(conn, 1, covered=(request.id,), details={}, by="officer")
+    assert (again, newly) == (purged, False)
+    assert [e["action"] for e in consents.events(conn, 1)].count("consent_purged") == 1
 
 
 def test_purge_refused_while_a_covered_request_is_open(conn):
@@ -170,7 +173,7 @@ def test_purge_refused_when_a_matching_request_opened_meanwhile(conn):
 
 def test_purge_refused_while_an_appeal_is_open(conn):
     review = add_request(conn)
-    Requests(conn).save(review._replace(status="completed", outcome_on=date(2026, 9, 10)), expected_status="draft", action="test", by="t")
+    Requests(conn).save(review, review._replace(status="completed", outcome_on=date(2026, 9, 10)), action="test", by="t")
     add_request(conn, service="APP1", follows_request=review.id)
     record(conn, covers=("S2",))
     with pytest.raises(Refused, match="request 2 it covers is still open"):

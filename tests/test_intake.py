@@ -138,7 +138,7 @@ def test_codes_are_case_insensitive(calendar):
 def test_bad_fee_and_mark(calendar):
     with pytest.raises(InputError, match="is not an amount in pounds"):
         prepare(calendar, fee="12.345")
-    with pytest.raises(InputError, match="mark must be 0 or more"):
+    with pytest.raises(InputError, match="mark must be a whole number from 0 to 99,999"):
         prepare(calendar, original_mark=-1)
     assert prepare(calendar, fee="£43.45").record.fee == "43.45"
 

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from prs_cli.render.console import days_phrase, printable
+from prs_cli.render.console import days_phrase
+from prs_cli.render.text import visible
 
 
 @pytest.mark.parametrize(
@@ -23,6 +24,7 @@ def test_days_phrase_in_the_agenda_and_the_deadlines_table(days, agenda, countin
     assert days_phrase(days, counting=True) == counting
 
 
-def test_printable_turns_control_characters_into_spaces():
-    assert printable("Zoë said so") == "Zoë said so"
-    assert printable("line\nbreak\x1b[31m\ttab") == "line break [31m tab"
+def test_visible_shows_control_characters_instead_of_acting_on_them():
+    assert visible("Zoë said so") == "Zoë said so"
+    assert visible("line\nbreak\x1b[31m\ttab") == "line\u240abreak\u241b[31m\u2409tab"
+    assert visible("right\u202eleft") == "right<U+202E>left"

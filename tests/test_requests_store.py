@@ -68,7 +68,7 @@ def test_duplicate_is_refused_and_nothing_is_written(repo, db_path):
 
 def test_a_withdrawn_request_no_longer_counts(repo):
     first = repo.add(draft(), by="eo")
-    repo.close(first._replace(status="withdrawn", closed_reason="typo"), by="eo", previous_status="draft")
+    repo.close(first, first._replace(status="withdrawn", closed_reason="typo"), by="eo")
     assert repo.add(draft(), by="eo").id == 2
     assert repo.add(draft(service="S1"), by="eo").id == 3  # another service is another request
 
@@ -100,29 +100,30 @@ def test_list_filters(repo):
 def test_transitions_are_guarded_by_the_stored_status(repo):
     stored = repo.add(draft(), by="eo")
     submitted = stored._replace(status="submitted", received_on=D("2026-08-15"))
-    repo.submit(submitted, by="eo2")
+    repo.submit(stored, submitted, by="eo2")
     # A second writer that still thinks it is a draft is refused, nothing saved.
     with pytest.raises(Refused, match="request 1 was changed by someone else meanwhile"):
-        repo.submit(submitted._replace(board_reference="X"), by="eo3")
+        repo.submit(stored, submitted._replace(board_reference="X"), by="eo3")
     assert repo.get(1).board_reference is None
-    done = repo.get(1)._replace(status="completed", outcome_on=D("2026-09-01"), outcome="up", grade_after="A",
+    before = repo.get(1)
+    done = before._replace(status="completed", outcome_on=D("2026-09-01"), outcome="up", grade_after="A",
                    fee_refunded=True)
-    repo.outcome(done, by="eo", direction="up")
+    assert repo.outcome(before, done, by="eo", direction="up") == done
     assert repo.get(1) == done
 
 
 def test_reject(repo):
     stored = repo.add(draft(), by="eo")
-    repo.close(stored._replace(status="rejected", closed_reason="late"), by="eo", previous_status="draft")
+    repo.close(stored, stored._replace(status="rejected", closed_reason="late"), by="eo")
     assert repo.get(1).status == "rejected"
     assert repo.history(1)[-1].action == "rejected"
 
 
 def test_history_records_every_change_without_names(repo):
     stored = repo.add(draft(late_reason="HE place", note="call " + NAME), by="alice")
-    repo.submit(stored._replace(status="submitted", received_on=D("2026-08-15")), by="bob")
-    repo.outcome(repo.get(1)._replace(status="completed", outcome_on=D("2026-09-01"), outcome="unchanged",
-                         fee_refunded=False), by="carol", direction="unchanged")
+    repo.submit(stored, stored._replace(status="submitted", received_on=D("2026-08-15")), by="bob")
+    repo.outcome(repo.get(1), repo.get(1)._replace(status="completed", outcome_on=D("2026-09-01"), outcome="unchanged",
+                                      fee_refunded=False), by="carol", direction="unchanged")
     appeal = repo.add(draft(service="APP1", follows_request=1, status="submitted", received_on=D("2026-09-10")), by="dan")
     events = repo.history(1)
     assert [(e.action, e.by) for e in events] == [

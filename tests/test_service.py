@@ -69,6 +69,6 @@ def test_reports_on_no_database_say_nothing_is_logged_and_create_nothing(calenda
     assert status(db, calendar, series="june-2026", today=TODAY).total == 0
     settings = config.Settings()
     assert not any(item.request_ids for item in agenda(db, calendar, settings, today=TODAY).items)
-    found = export(db, calendar, settings, today=TODAY, log=True, feed_filters=None)
+    found = export(db, calendar, settings, today=TODAY, log=True, feed_filters=None, targets=[])
     assert list(found.log) == [] and found.feed is None
     assert not db.path.exists()

@@ -8,24 +8,37 @@ officers can ask what-if questions and tests are repeatable.
 from __future__ import annotations
 
 import os
+import re
 from datetime import date, datetime
 
 from prs_cli.errors import InputError
 
 LONDON = "Europe/London"
+# The documented forms only: datetime.fromisoformat also reads 20260813, 2026-W33-4 and
+# digits from other scripts, none of which an officer means as a date.
+_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+_MOMENT = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}[T ][0-9]{2}:[0-9]{2}(:[0-9]{2})?([+-][0-9]{2}:[0-9]{2}|Z)?")
+# Dates prs can reason about: far-off years (9999-12-25) would overflow the date arithmetic.
+YEARS = (2000, 2099)
 
 
 def parse_date(text: str, what: str = "date") -> date:
     """A strict YYYY-MM-DD date, or one clear sentence saying what is wrong."""
     value = text.strip()
     try:
-        if len(value) != 10:
+        if not _DATE.fullmatch(value):
             raise ValueError
-        return date.fromisoformat(value)
+        return _in_range(date.fromisoformat(value), text, what)
     except ValueError:
         raise InputError(
             f"{what} {text!r} is not a real date; write it as YYYY-MM-DD, for example 2026-08-20"
         ) from None
+
+
+def _in_range(day: date, text: str, what: str) -> date:
+    if not YEARS[0] <= day.year <= YEARS[1]:
+        raise InputError(f"{what} {text!r} is outside the years prs works with ({YEARS[0]} to {YEARS[1]})")
+    return day
 
 
 def parse_date_or_datetime(text: str, what: str = "date") -> tuple[date, datetime | None]:
@@ -34,7 +47,9 @@ def parse_date_or_datetime(text: str, what: str = "date") -> tuple[date, datetim
     if len(value) == 10:
         return parse_date(value, what), None
     try:
-        moment = datetime.fromisoformat(value.replace(" ", "T", 1))
+        if not _MOMENT.fullmatch(value):
+            raise ValueError
+        moment = datetime.fromisoformat(value.replace(" ", "T", 1).replace("Z", "+00:00"))
     except ValueError:
         raise InputError(
             f"{what} {text!r} is not a real date and time; write YYYY-MM-DD or "
@@ -44,6 +59,7 @@ def parse_date_or_datetime(text: str, what: str = "date") -> tuple[date, datetim
         from zoneinfo import ZoneInfo
 
         moment = moment.astimezone(ZoneInfo(LONDON)).replace(tzinfo=None)
+    _in_range(moment.date(), text, what)
     return moment.date(), moment
 
 

@@ -48,7 +48,8 @@ class Settings:
         return data
 
     def may_submit(self, name: str) -> bool:
-        """With no list set anyone may; otherwise the name must match one (case and spacing aside)."""
+        """With no list set anyone may; otherwise the name must match one exactly, once both are
+        trimmed and case-folded (nothing looser: a near miss is another person)."""
         if not self.authorised_staff:
             return True
         wanted = _fold(name)
@@ -59,20 +60,22 @@ NAMES = tuple(Settings.__dataclass_fields__)
 
 
 def check_submitter(settings: Settings, name: str | None) -> None:
-    """seed:000: requests for internal candidates are submitted by an authorised member of staff."""
+    """seed:000: requests for internal candidates are submitted by an authorised member of staff.
+    Every command that sends a request to a board (submit, appeal) asks this. The refusal does
+    not list the staff: whoever is refused should not learn whose name would pass."""
     if name is not None and settings.may_submit(name):
         return
     from prs_cli.errors import Refused
 
-    who = f"{name!r} is not one of the centre's authorised staff" if name else "no submitter was named"
+    who = "the name given is not one of the centre's authorised staff" if name else "no submitter was named"
     raise Refused(
-        f"{who}; only authorised staff may submit requests, so give --by with one of: "
-        f"{', '.join(settings.authorised_staff)} (see 'prs config show')"
+        f"{who}; only authorised staff may submit requests: give your own name with --by "
+        "as it is written in the settings (the exams officer can check 'prs config show')"
     )
 
 
 def _fold(name: str) -> str:
-    return " ".join(name.split()).casefold()
+    return name.strip().casefold()
 
 
 def load(path: Path | None = None) -> Settings:
@@ -200,7 +203,7 @@ def _check(key: str, text: str, *, typed: bool) -> Any:
     if key == "centre_number":
         if text == "" and typed:
             return None
-        if not re.fullmatch(r"\d{5}", text):
+        if not re.fullmatch(r"[0-9]{5}", text):
             raise InputError(f"centre_number must be {_expected(key)}{given}")
         return text
     if key == "centre_name":
@@ -208,7 +211,7 @@ def _check(key: str, text: str, *, typed: bool) -> Any:
     if key == "templates_dir":
         return text or None
     low, high = {"lead_days": LEAD_DAYS_RANGE, "triage_within": TRIAGE_WITHIN_RANGE, "cambridge_english_enquiry_days": ENQUIRY_DAYS_RANGE}.get(key, LOOK_AHEAD_RANGE)
-    if not re.fullmatch(r"\d+", text) or not low <= int(text) <= high:
+    if not re.fullmatch(r"[0-9]{1,4}", text) or not low <= int(text) <= high:
         raise InputError(f"{key} must be {_expected(key)}{given}")
     return int(text)
 

@@ -21,10 +21,15 @@ class PrsError(Exception):
 
     exit_code = ExitCode.BAD_INPUT
 
-    def __init__(self, message: str, hint: str | None = None):
+    def __init__(self, message: str, hint: str | None = None, *, field: str | None = None, expected: str | None = None):
         super().__init__(message)
         self.message = message
         self.hint = hint
+        # Which input the error is about (a RequestInput field name) and what a good value looks
+        # like, in words that never repeat the value given: an import names the column and says
+        # this instead of echoing a cell that may hold a name.
+        self.field = field
+        self.expected = expected
 
 
 class InputError(PrsError):
@@ -42,7 +47,8 @@ class UnknownCode(InputError):
             hint = "did you mean " + " or ".join(suggestions) + "?"
         else:
             hint = "valid codes: " + ", ".join(valid)
-        super().__init__(f"unknown {kind} {given!r}", hint)
+        shown = ", ".join(valid[:8]) + (", ..." if len(valid) > 8 else "")
+        super().__init__(f"unknown {kind} {given!r}", hint, expected=f"a known {kind} code ({shown})")
 
 
 class DataError(PrsError):

@@ -162,3 +162,17 @@ def _refuse(path: Path, what: str, why: str) -> None:
     from prs_cli.errors import SharedLocation
 
     raise SharedLocation(f"refusing to use {what} {path}: {why}")
+
+
+def owned_files(db: str | os.PathLike[str] | None = None) -> tuple[list[tuple[Path, str]], list[Path]]:
+    """What an export must never be written over: ([(file, what it is)], [folders]): the
+    database and its journals, the settings, and the cache and calendar folders."""
+    database = database_path(db)
+    files = [(database, "the prs database")]
+    files += [(database.with_name(database.name + suffix), "the prs database's journal") for suffix in ("-journal", "-wal", "-shm")]
+    files.append((config_path(), "the prs settings file"))
+    folders = [cache_dir(), bundled_data_dir()]
+    own_calendar = user_data_dir()
+    if own_calendar is not None:
+        folders.append(own_calendar)
+    return files, folders

@@ -9,6 +9,7 @@ calendar is not re-parsed, and pydantic is not even imported, on ordinary runs.
 
 from __future__ import annotations
 
+import os
 import re
 from datetime import date
 from pathlib import Path
@@ -37,8 +38,12 @@ def calendar_files(user_dir: Path | None) -> tuple[Path, list[Path]]:
     rules = bundled / RULES_FILE
     series = sorted(bundled.glob(SERIES_GLOB))
     if user_dir is not None:
-        if not user_dir.is_dir():
-            raise DataError([DataProblem(str(user_dir), None, None, "data folder not found")])
+        try:
+            if not user_dir.is_dir():
+                raise DataError([DataProblem(str(user_dir), None, None, "data folder not found")])
+            os.listdir(user_dir)  # glob below would pass over a folder it cannot read in silence
+        except OSError as exc:
+            raise DataError([DataProblem(str(user_dir), None, None, f"data folder cannot be read ({exc.strerror})")]) from None
         if (user_dir / RULES_FILE).is_file():
             rules = user_dir / RULES_FILE
         series += sorted(user_dir.glob(SERIES_GLOB))

@@ -7,6 +7,8 @@ from typing import Any
 
 from prs_cli.errors import DataError, DataProblem
 
+MAX_BYTES = 2 * 1024 * 1024  # the whole bundled calendar is under 200 KB; parsing 34 MB took minutes
+
 
 def _yaml():
     from ruamel.yaml import YAML
@@ -28,11 +30,18 @@ def read_yaml(path: Path) -> Any:
     """The parsed document (ruamel round-trip nodes), or DataError naming file:line:column."""
     from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
+    from prs_cli.files import read_at_most
+
     shown = str(path)
     try:
-        text = path.read_text(encoding="utf-8")
+        raw = read_at_most(path, MAX_BYTES)
+        if len(raw) > MAX_BYTES:
+            raise DataError([DataProblem(shown, None, None, f"larger than {MAX_BYTES // 2**20} MB, far more than a calendar or settings file holds; not read")])
+        text = raw.decode("utf-8")
     except FileNotFoundError:
         raise DataError([DataProblem(shown, None, None, "file not found")]) from None
+    except IsADirectoryError:
+        raise DataError([DataProblem(shown, None, None, "a folder, not a file")]) from None
     except UnicodeDecodeError:
         raise DataError([DataProblem(shown, None, None, "not UTF-8 text")]) from None
     except OSError as exc:

@@ -73,6 +73,14 @@ class _PrsGroup(TyperGroup):
         except PrsError as error:
             typer.echo(format_error(error), err=True)
             raise typer.Exit(int(error.exit_code)) from None
+        except OSError as error:
+            if not error.filename or errno_name(error) in _OUTPUT_ERRNOS:
+                raise
+            # A file or folder prs was pointed at cannot be used (a folder it may not read, a
+            # name longer than the system allows): the file and the system's reason.
+            problem = PrsError(f"cannot use {error.filename} ({error.strerror})")
+            typer.echo(format_error(problem), err=True)
+            raise typer.Exit(int(problem.exit_code)) from None
         except _sqlite_errors() as error:  # evaluated only once something was raised
             from prs_cli.store.db import storage_error
 
@@ -103,10 +111,14 @@ def all_commands():
 
 
 def format_error(error: PrsError) -> str:
+    """One line for the officer; what it quotes (a file name, a code typed) is shown with its
+    control characters made visible."""
+    from prs_cli.render.text import visible_lines
+
     message = f"Error: {error.message}"
     if error.hint:
         message += f"; {error.hint}"
-    return message
+    return visible_lines(message)
 
 
 app = typer.Typer(
@@ -126,16 +138,68 @@ def _root() -> None:
     """Post-results services for exams officers: deadlines, requests, consent and what is due."""
 
 
+def errno_name(error: OSError) -> str | None:
+    import errno
+
+    return errno.errorcode.get(error.errno)
+
+
+# Errors writing the output itself (a full disk, a device that takes nothing): a sentence, exit 2.
+_OUTPUT_ERRNOS = {"ENOSPC", "EDQUOT", "EFBIG", "EIO"}
+
+
+def _stop_on_signals() -> None:
+    """SIGTERM and SIGHUP (a closed terminal, a stopped cron job) stop prs as Ctrl-C does: the
+    open transaction rolls back and a half-written export is removed, instead of the process
+    vanishing with its temporary file left behind."""
+    import signal
+
+    def stop(signum, frame):
+        raise KeyboardInterrupt
+
+    for name in ("SIGTERM", "SIGHUP"):
+        if hasattr(signal, name):
+            signal.signal(getattr(signal, name), stop)
+
+
+def _quiet_closed_pipe() -> None:
+    """The reader went away (`prs request list | head`): stop without a word, as other tools do;
+    stdout is pointed at /dev/null so that Python's own last flush cannot complain either."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):
+        pass
+    os._exit(1)  # noqa: SLF001 - nothing left to flush: the reader is gone
+
+
 def main() -> None:
     """Console entry point. An unexpected error prints its kind only: candidate data may sit in
     a traceback's values, so the traceback is shown only with PRS_DEBUG=1."""
+    _stop_on_signals()
     try:
-        app(prog_name="prs")
+        try:
+            app(prog_name="prs")
+        finally:
+            sys.stdout.flush()  # here, not at exit, so a full disk is reported like any error
     except SystemExit:
         raise
     except KeyboardInterrupt:
         typer.echo("Interrupted; nothing half-written was kept.", err=True)
         sys.exit(130)
+    except BrokenPipeError:
+        _quiet_closed_pipe()
+    except OSError as error:
+        if errno_name(error) not in _OUTPUT_ERRNOS:
+            raise
+        try:
+            typer.echo(f"Error: cannot write the output ({error.strerror}); it is incomplete.", err=True)
+        finally:
+            try:
+                os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            except (OSError, ValueError):
+                pass
+        sys.exit(int(ExitCode.BAD_INPUT))
     except Exception as error:  # noqa: BLE001 - the last line of defence
         if os.environ.get("PRS_DEBUG"):
             raise

@@ -117,7 +117,9 @@ def print_json(data) -> None:
 
 def note(message: str) -> None:
     """A remark for the person, on stderr, so it never mixes with JSON on stdout."""
-    typer.echo(message, err=True)
+    from prs_cli.render.text import visible_lines
+
+    typer.echo(visible_lines(message), err=True)
 
 
 Db = Annotated[

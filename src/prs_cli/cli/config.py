@@ -7,6 +7,7 @@ from typing import Annotated
 import typer
 
 from prs_cli.cli import common
+from prs_cli.render.text import visible
 
 app = common.group("Show and change the centre's settings.")
 
@@ -22,7 +23,7 @@ def show(json: common.Json = False) -> None:
         common.print_json({"file": str(path), "exists": path.exists(), "settings": settings.as_dict()})
         return
     for key, value in settings.as_dict().items():
-        typer.echo(f"{key}: {_shown(key, value)}")
+        typer.echo(visible(f"{key}: {_shown(key, value)}"))
     if not path.exists():
         common.note(f"No settings file yet ({path}); these are the defaults. Set one with 'prs config set'.")
 
@@ -38,7 +39,7 @@ def set_(
     path = paths.config_path()
     name = config.setting_name(key)
     settings = config.set_value(name, value, path)
-    typer.echo(f"{name}: {_shown(name, getattr(settings, name))} (saved in {path})")
+    typer.echo(visible(f"{name}: {_shown(name, getattr(settings, name))} (saved in {path})"))
 
 
 @app.command("path")

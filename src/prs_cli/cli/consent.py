@@ -162,8 +162,11 @@ def purge(
     if json:
         common.print_json(render.purge_json(result))
         return
+    for line in render.already_lines(result):
+        typer.echo(line)
     if not result.chosen:
-        common.note(f"Nothing is due for disposal on {day.isoformat()}.")
+        if not result.already:
+            common.note(f"Nothing is due for disposal on {day.isoformat()}.")
         return
     for line in render.purge_lines(result):
         typer.echo(line)

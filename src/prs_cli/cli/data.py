@@ -21,8 +21,10 @@ def check(
     """Validate calendar YAML files; each mistake is reported as file:line:column."""
     from prs_cli.calendar.load import check_files
 
+    from prs_cli.render.text import visible
+
     for line in check_files(list(files or []), data_dir):
-        typer.echo(line)
+        typer.echo(visible(line))
 
 
 @app.command("sources")

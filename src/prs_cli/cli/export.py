@@ -42,7 +42,10 @@ def export(
     if ics_file is not None:
         feed_filters = common.calendar_filters(cal, series, ab, qualification, service)
         settings = config.load()  # the centre's lead time before each board deadline
-    found = gather(common.database(db), cal, settings, today=day, log=csv_file is not None, feed_filters=feed_filters)
+    found = gather(
+        common.database(db), cal, settings, today=day, log=csv_file is not None, feed_filters=feed_filters,
+        targets=[p for p in (csv_file, ics_file) if p is not None],
+    )
     written = []
     if csv_file is not None:
         from prs_cli.render.csvout import write_csv

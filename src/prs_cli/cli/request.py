@@ -168,13 +168,15 @@ def appeal(
     """Log the next appeal stage after a completed request (a preliminary appeal APP1 after a
     review, the hearing APP2 after it, Ofqual's review EPRS after the board's last stage, a
     Cambridge English appeal after an enquiry); prints the appeal's id."""
+    from prs_cli import config
     from prs_cli.service.requests import appeal as log_appeal
 
     day = common.today(today)
     on_day = common.optional_date(on, "--on")
     cal = common.calendar(data_dir)
     logged = log_appeal(
-        common.database(db), cal, request_id, on=on_day, reference=ref, late_reason=late_reason, today=day, by=common.who(by)
+        common.database(db), cal, config.load(), request_id, on=on_day, reference=ref, late_reason=late_reason, today=day,
+        by=common.who(by),
     )
     _show_logged(logged, json)
 
@@ -333,6 +335,11 @@ def import_requests(
             common.note(problem)
         raise InputError(f"{len(result.problems)} of {result.rows} rows in {file} have problems; nothing was imported")
     stored = result.stored
+    from prs_cli.render.requests import encoding_note
+
+    remark = encoding_note(result, file)
+    if remark:
+        common.note(remark)
     if json:
         common.print_json({"imported": len(stored), "ids": [r.id for r in stored]})
     else:

@@ -9,7 +9,8 @@ from __future__ import annotations
 from collections import Counter
 from datetime import date
 
-from prs_cli.render.console import SEVERITY_STYLE, console, days_phrase, printable
+from prs_cli.render.console import SEVERITY_STYLE, console, days_phrase
+from prs_cli.render.text import visible
 from prs_cli.rules.days import when
 
 HEADINGS = {"overdue": "Overdue", "due": "Due within 2 days", "upcoming": "Coming up"}
@@ -59,21 +60,21 @@ def agenda_table(items, today: date, days: int) -> None:
     from rich.table import Table
     from rich.text import Text
 
-    table = Table(title=f"What is due, {when(today)}: {counts_line(items, days)}", title_justify="left")
+    table = Table(title=Text(f"What is due, {when(today)}: {counts_line(items, days)}"), title_justify="left")
     table.add_column("Date", no_wrap=True)
     table.add_column("Left", no_wrap=True, justify="right")
     table.add_column("What")
     for item in items:
-        what = Text(item.title)
+        what = Text(visible(item.title))
         if item.detail:
-            what.append("\n" + item.detail, style="dim")
+            what.append("\n" + visible(item.detail), style="dim")
         table.add_row(when(item.date), days_phrase(item.days_left), what, style=SEVERITY_STYLE[item.severity])
     console().print(table)
 
 
 def header(settings, today: date) -> str:
     centre = " ".join(p for p in (settings.centre_number, settings.centre_name) if p)
-    return f"Post-results summary for {centre or 'your centre'}, {when(today)}"
+    return visible(f"Post-results summary for {centre or 'your centre'}, {when(today)}")
 
 
 def agenda_text(items, today: date, days: int, settings) -> str:
@@ -85,9 +86,9 @@ def agenda_text(items, today: date, days: int, settings) -> str:
             continue
         lines += ["", f"{heading.upper()} ({len(group)})"]
         for item in group:
-            lines.append(f"- {when(item.date)} ({days_phrase(item.days_left)}): {printable(item.title)}")
+            lines.append(f"- {when(item.date)} ({days_phrase(item.days_left)}): {visible(item.title)}")
             if item.detail:
-                lines.append(f"    {printable(item.detail)}")
+                lines.append(f"    {visible(item.detail)}")
     if not items:
         lines += ["", "Nothing is overdue or due in the window."]
     return "\n".join(lines) + "\n"
@@ -110,4 +111,4 @@ def agenda_markdown(items, today: date, days: int, settings) -> str:
 
 
 def _cell(text: str) -> str:
-    return printable(text).replace("|", "\\|")
+    return visible(text).replace("|", "\\|")

@@ -115,7 +115,16 @@ def retention_json(consent, kept) -> dict:
 
 def purge_json(result) -> dict:
     """`prs consent purge --json` (service.consent.Purge)."""
-    return {"dry_run": not result.done, "consents": [{**retention_json(c, r), "purged": result.done} for c, r in result.chosen]}
+    return {
+        "dry_run": not result.done,
+        "consents": [{**retention_json(c, r), "purged": result.done} for c, r in result.chosen],
+        "already_purged": [{"consent_id": c.id, "purged_at": c.purged_at} for c in result.already],
+    }
+
+
+def already_lines(result) -> list[str]:
+    """A consent found purged already (named again, or purged meanwhile by another prs): when."""
+    return [f"Consent {c.id} was already purged at {c.purged_at.isoformat()} (UTC); nothing to do." for c in result.already]
 
 
 def purge_lines(result) -> list[str]:
@@ -125,14 +134,16 @@ def purge_lines(result) -> list[str]:
 
 def retention_table(items, title: str) -> None:
     from rich.table import Table
+    from rich.text import Text
 
     from prs_cli.render.console import console
+    from prs_cli.render.text import visible
 
     table = Table(title=title, title_justify="left")
     for name in ("Consent", "Candidate", "Series", "Covers", "Requests", "Keep until", "Why"):
         table.add_column(name, no_wrap=name not in ("Why", "Requests"))
     for consent, kept in items:
-        table.add_row(
+        table.add_row(*(Text(visible(cell)) for cell in (
             str(consent.id),
             consent.candidate or "-",
             consent.series or "-",
@@ -140,5 +151,5 @@ def retention_table(items, title: str) -> None:
             ", ".join(str(r) for r in kept.covered) or "-",
             when(kept.keep_until.date),
             f"{kept.keep_until.rule} ({kept.keep_until.source})",
-        )
+        )))
     console().print(table)

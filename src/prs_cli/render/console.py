@@ -39,12 +39,6 @@ def days_phrase(days: int | None, *, counting: bool = False) -> str:
     return "tomorrow" if days == 1 else f"in {span}"
 
 
-def printable(text: str) -> str:
-    """Text for one line or cell: control characters (line breaks, escapes) as spaces. Calendar
-    notes and logged text may hold any character; mail and tables hold printable text only."""
-    return text if text.isprintable() else "".join(c if c.isprintable() else " " for c in text)
-
-
 class ProgressBar:
     """A rich progress bar on stderr when `enabled` (a large import on a terminal), else
     nothing; used as `with ProgressBar(on, total) as advance: advance(n)`."""

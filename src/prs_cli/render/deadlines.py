@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from prs_cli.render.console import console, days_phrase
+from prs_cli.render.text import visible
 from prs_cli.rules.days import when
 
 NARROW = 100  # below this many columns, six columns leave "What" no room: three are used
@@ -44,9 +45,9 @@ def deadlines_table(items, today) -> None:
             date_text += f" {item.time:%H:%M}"
         if item.provisional:
             date_text += " (provisional)"
-        what = Text(item.title)
+        what = Text(visible(item.title))
         if item.note and (item.provisional or item.date is None or item.kind == "request_deadline"):
-            what.append("\n" + item.note, style="dim")
+            what.append("\n" + visible(item.note), style="dim")
         boards = ", ".join(item.awarding_bodies) if item.awarding_bodies else "all"
         if narrow:
             what.append(f"\n{boards}; {item.source}", style="dim")

@@ -19,7 +19,9 @@ def _default(value: Any) -> Any:
 
 
 def dumps(data: Any) -> str:
-    return json.dumps(data, default=_default, indent=2, ensure_ascii=False)
+    from prs_cli.render.text import json_escaped
+
+    return json_escaped(json.dumps(data, default=_default, indent=2, ensure_ascii=False))
 
 
 def write_array(items, write) -> int:
@@ -27,10 +29,12 @@ def write_array(items, write) -> int:
 
     For lists that grow with the log (100,000 requests are some 150 MB of JSON): nothing is
     held, and json's C encoder does the work (it is not used when indenting)."""
+    from prs_cli.render.text import json_escaped
+
     count = 0
     chunk: list[str] = []
     for item in items:
-        chunk.append(("[\n" if count == 0 else ",\n") + json.dumps(item, default=_default, ensure_ascii=False))
+        chunk.append(("[\n" if count == 0 else ",\n") + json_escaped(json.dumps(item, default=_default, ensure_ascii=False)))
         count += 1
         if len(chunk) >= 500:
             write("".join(chunk))

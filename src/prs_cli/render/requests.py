@@ -9,7 +9,8 @@ import sys
 from datetime import date
 
 from prs_cli.records import CLOSED_STATUSES
-from prs_cli.render.console import console, printable
+from prs_cli.render.console import console
+from prs_cli.render.text import visible
 from prs_cli.rules.days import when
 
 
@@ -128,7 +129,7 @@ def stream_table(title: str, headers, rows, *, right=(), no_wrap=(), out=None) -
     widths = [_cells(h) for h in headers]
     lines = []
     for style, cells in rows:
-        cells = [printable(c) for c in cells]
+        cells = [visible(c) for c in cells]
         for i, cell in enumerate(cells):
             size = _cells(cell)
             if size > widths[i]:
@@ -221,8 +222,10 @@ def _explain(answer) -> str:
 
 
 def show_text(page, calendar) -> str:
-    """Everything about one request (service.requests.RequestPage), every date with its rule and source."""
+    """Everything about one request (service.requests.RequestPage), every date with its rule and
+    source; the day it was logged for, when it was logged with --today for another day."""
     record, dates, reason = page.request
+    logged_on = page.logged_on
     service = calendar.services[record.service]
     body = calendar.awarding_bodies[record.awarding_body]
     lines = [f"Request {record.id}: {record.status}" + (f" (OVERDUE: {reason})" if reason else "")]
@@ -251,7 +254,10 @@ def show_text(page, calendar) -> str:
     add("Fee", f"£{record.fee}" if record.fee else None)
     add("Late reason", record.late_reason)
     add("Note", record.note)
-    add("Logged", f"{record.created_at.isoformat() if record.created_at else '-'} by {record.created_by or '-'}")
+    logged = f"{record.created_at.isoformat() if record.created_at else '-'} by {record.created_by or '-'}"
+    if logged_on is not None and record.created_at is not None and logged_on != record.created_at.date():
+        logged += f", as of {logged_on.isoformat()} (--today)"
+    add("Logged", logged)
     add("Received by board", record.received_on.isoformat() if record.received_on else None)
     add("Sample received", record.sample_received_on.isoformat() if record.sample_received_on else None)
     add("Board reference", record.board_reference)
@@ -269,18 +275,19 @@ def show_text(page, calendar) -> str:
         lines.append("  Completion due:       when the sample arrives (prs request submit ID --sample-received DATE)")
     if dates.appeal_deadline is not None:
         lines.append(f"  Appeal deadline:      {_explain(dates.appeal_deadline)}")
-    return "\n".join(lines)
+    return "\n".join(visible(line) for line in lines)
 
 
 def history_table(events) -> None:
     from rich.table import Table
+    from rich.text import Text
 
     table = Table(title="History", title_justify="left")
     for name in ("When (UTC)", "By", "Action", "Details"):
         table.add_column(name, no_wrap=name != "Details")
     for event in events:
         details = ", ".join(f"{k}={v}" for k, v in event.details.items() if v is not None)
-        table.add_row(event.at, event.by or "-", event.action, details)
+        table.add_row(*(Text(visible(cell)) for cell in (event.at, event.by or "-", event.action, details)))
     console().print(table)
 
 
@@ -323,6 +330,14 @@ def _direction_text(record, direction: str) -> str:
     if direction == "changed":
         text += " (prs cannot order this grade scale)"
     return text + (f" ({', '.join(parts)})" if parts else "")
+
+
+def encoding_note(imported, file) -> str | None:
+    """`prs request import` of a file that was not UTF-8 (service.requests.Imported): what it was
+    read as, so the officer checks the names; None for UTF-8."""
+    if imported.encoding == "UTF-8":
+        return None
+    return f"Read {file} as {imported.encoding} (it is not UTF-8); check the names came out right."
 
 
 def listing_note(listing) -> str | None:

@@ -99,7 +99,7 @@ class _Dates:
             pass
         try:
             found = compute()
-        except OutsideCalendar:
+        except (OutsideCalendar, OverflowError):  # OverflowError: a stored date near year 9999
             found = None
         self.cache[key] = found
         return found

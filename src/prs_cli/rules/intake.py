@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from datetime import date
-from decimal import Decimal, InvalidOperation
+from datetime import date, timedelta
+from decimal import Decimal
 
 from prs_cli import codes
 from prs_cli.calendar.model import Calendar
@@ -21,10 +21,15 @@ from prs_cli.rules.requests import record_deadline
 from prs_cli.rules.deadlines import Answer, appeal_deadline, availability, next_appeal, release_for, request_deadline
 from prs_cli.rules.fees import default_fee
 
-CANDIDATE = re.compile(r"^[0-9]{4}$")
-UCI = re.compile(r"^[0-9A-Z]{13}$")
-FEE = re.compile(r"^[0-9]+(\.[0-9]{1,2})?$")
+CANDIDATE = re.compile(r"[0-9]{4}")  # ASCII digits: str.isdigit and \d also take other scripts' digits
+UCI = re.compile(r"[0-9A-Z]{13}")
+FEE = re.compile(r"[0-9]{1,4}(\.[0-9]{1,2})?")
+FEE_LIMIT = 10_000  # pounds: no post-results fee comes near it, so a larger one is a typing slip
+MARK_LIMIT = 99_999  # no component is marked out of more; also keeps marks inside SQLite's integers
 MAX_TEXT = 2000
+# A date given for a request further than this from its results day is a typing slip (2016 for
+# 2026), not a late board: reviews, samples and outcomes all fall well inside it.
+SERIES_REACH = timedelta(days=366)
 
 
 @dataclass(frozen=True)
@@ -83,42 +88,64 @@ class Change:
 
 def check_candidate(value: str) -> str:
     text = value.strip()
-    if not CANDIDATE.match(text):
-        raise InputError("the candidate number must be exactly 4 digits (for example 0042)")
+    if not CANDIDATE.fullmatch(text):
+        raise InputError(
+            "the candidate number must be exactly 4 digits (for example 0042)",
+            field="candidate", expected="exactly 4 digits 0-9, for example 0042",
+        )
     return text
 
 
 def check_uci(value: str) -> str:
-    text = value.strip().upper()
-    if not UCI.match(text):
-        raise InputError("the UCI must be 13 characters, digits and capital letters only")
-    return text
+    text = value.strip()
+    # ASCII before upper-casing: "ı".upper() is "I", so a look-alike would pass afterwards
+    if not text.isascii() or not UCI.fullmatch(text.upper()):
+        raise InputError(
+            "the UCI must be 13 characters, digits and capital letters only",
+            field="uci", expected="13 characters, digits 0-9 and letters A-Z only",
+        )
+    return text.upper()
 
 
 def check_fee(value: str) -> str:
     text = value.strip().removeprefix("£").strip()
-    if not FEE.match(text):
-        raise InputError(f"fee {value!r} is not an amount in pounds; write it like 43.45")
-    try:
-        Decimal(text)
-    except InvalidOperation:  # pragma: no cover - the pattern already guarantees a number
-        raise InputError(f"fee {value!r} is not an amount in pounds; write it like 43.45") from None
+    expected = f"an amount in pounds under £{FEE_LIMIT:,}, written like 43.45"
+    if not FEE.fullmatch(text) or Decimal(text) >= FEE_LIMIT:
+        raise InputError(f"fee {value!r} is not {expected}", field="fee", expected=expected)
     return text
 
 
-def check_mark(value: int | None, what: str = "mark") -> int | None:
-    if value is not None and value < 0:
-        raise InputError(f"the {what} must be 0 or more")
+def check_mark(value: int | None, what: str = "mark", field: str = "original_mark") -> int | None:
+    if value is not None and not 0 <= value <= MARK_LIMIT:
+        expected = f"a whole number from 0 to {MARK_LIMIT:,}"
+        raise InputError(f"the {what} must be {expected}", field=field, expected=expected)
     return value
 
 
-def _text(value: str | None, what: str) -> str | None:
+def _text(value: str | None, what: str, field: str | None = None) -> str | None:
     if value is None:
         return None
     text = value.strip()
     if len(text) > MAX_TEXT:
-        raise InputError(f"the {what} is longer than {MAX_TEXT} characters")
+        raise InputError(
+            f"the {what} is longer than {MAX_TEXT} characters", field=field, expected=f"at most {MAX_TEXT} characters"
+        )
     return text or None
+
+
+def _code(kind: str, given: str, known, field_name: str) -> str:
+    """codes.resolve, with the input field named on a refusal (an import names the column)."""
+    from prs_cli.errors import UnknownCode
+
+    try:
+        return codes.resolve(kind, given, known)
+    except UnknownCode as error:
+        error.field = field_name
+        raise
+
+
+def _missing(message: str, field_name: str, expected: str) -> InputError:
+    return InputError(message, field=field_name, expected=expected)
 
 
 # --- series ---------------------------------------------------------------------------------
@@ -163,21 +190,27 @@ def prepare_request(
     ab_given = given.awarding_body or (prior.awarding_body if prior else None)
     qual_given = given.qualification or (prior.qualification if prior else None)
     if not given.service:
-        raise InputError("say which service with --service (for example S2)")
-    service_code = codes.resolve("service", given.service, calendar.services)
+        raise _missing("say which service with --service (for example S2)", "service", "a service code such as S2")
+    service_code = _code("service", given.service, calendar.services, "service")
     if not ab_given:
-        raise InputError("say which awarding body with --ab (for example AQA)")
+        raise _missing("say which awarding body with --ab (for example AQA)", "awarding_body", "an awarding body code such as AQA")
     if not qual_given:
-        raise InputError("say which qualification with --qualification (for example gce-a-level)")
-    body_code = codes.resolve("awarding body", ab_given, calendar.awarding_bodies)
-    qualification = codes.resolve("qualification", qual_given, calendar.qualifications)
+        raise _missing(
+            "say which qualification with --qualification (for example gce-a-level)", "qualification",
+            "a qualification code such as gce-a-level",
+        )
+    body_code = _code("awarding body", ab_given, calendar.awarding_bodies, "awarding_body")
+    qualification = _code("qualification", qual_given, calendar.qualifications, "qualification")
     service = calendar.services[service_code]
 
-    component = _text(given.component, "component") or (prior.component if prior else None)
+    component = _text(given.component, "component", "component") or (prior.component if prior else None)
     if not component:
-        raise InputError("say which component (unit or paper code) with --component; requests are per component")
+        raise _missing(
+            "say which component (unit or paper code) with --component; requests are per component", "component",
+            "a unit or paper code",
+        )
     if len(component) > 40:
-        raise InputError("the component code is longer than 40 characters")
+        raise InputError("the component code is longer than 40 characters", field="component", expected="at most 40 characters")
 
     _check_prior(calendar, service_code, prior, body_code, component)
     decided_on = _decision(calendar, service_code, given.decided_on, today)
@@ -192,10 +225,13 @@ def prepare_request(
                 else f"{service.name} ({service_code}) reviews a centre's sample, never one candidate"
             )
     elif candidate is None and not (prior is not None and prior.candidate is None):
-        raise InputError(f"{service.name} ({service_code}) is for one candidate: give the 4-digit --candidate")
+        raise _missing(
+            f"{service.name} ({service_code}) is for one candidate: give the 4-digit --candidate", "candidate",
+            "exactly 4 digits 0-9, for example 0042",
+        )
     if candidate is not None:
         candidate = check_candidate(candidate)
-    name = _text(given.name, "name") or (prior.name if prior else None)
+    name = _text(given.name, "name", "name") or (prior.name if prior else None)
     uci = check_uci(given.uci) if given.uci else (prior.uci if prior else None)
     private = given.private_candidate if given.private_candidate is not None else bool(prior and prior.private_candidate)
 
@@ -218,7 +254,7 @@ def prepare_request(
         follows=prior is not None,
         decided_on=decided_on,
     )
-    late_reason = _text(given.late_reason, "late reason")
+    late_reason = _text(given.late_reason, "late reason", "late_reason")
     if deadline.date is not None and today > deadline.date and not deadline.enforced:
         warnings.append(
             f"past the centre's window for {service.name}, which closed on {when(deadline.date)} "
@@ -252,7 +288,7 @@ def prepare_request(
             )
 
     original_mark = check_mark(given.original_mark)
-    original_grade = _text(given.original_grade, "grade")
+    original_grade = _text(given.original_grade, "grade", "original_grade")
     if prior is not None:
         if original_mark is None:
             original_mark = prior.mark_after if prior.mark_after is not None else prior.original_mark
@@ -271,11 +307,11 @@ def prepare_request(
         name=name if service.per_candidate else None,
         uci=uci if service.per_candidate else None,
         private_candidate=private,
-        subject=_text(given.subject, "subject") or (prior.subject if prior else None),
+        subject=_text(given.subject, "subject", "subject") or (prior.subject if prior else None),
         original_mark=original_mark,
         original_grade=original_grade,
         fee=fee,
-        note=_text(given.note, "note"),
+        note=_text(given.note, "note", "note"),
         late_reason=late_reason,
         results_released=released,
         follows_request=prior.id if prior else None,
@@ -349,7 +385,7 @@ def _series(calendar, given: RequestInput, qualification: str, body_code: str, t
             "the series sets results day"
         )
     if given.series:
-        series_id = codes.resolve("series", given.series, calendar.series)
+        series_id = _code("series", given.series, calendar.series, "series")
     elif prior is not None and prior.series:
         series_id = prior.series
     else:
@@ -370,6 +406,39 @@ def _not_after_today(value: date, what: str, today: date) -> None:
         raise InputError(f"{what} {value.isoformat()} is after today ({today.isoformat()})")
 
 
+def results_day(calendar: Calendar, record: RequestRecord) -> date | None:
+    """The day this request's results came out (the series' release for its qualification and
+    board, or a Cambridge English candidate's own date); None when not published."""
+    if record.results_released is not None:
+        return record.results_released
+    if record.series is None or record.series not in calendar.series:
+        return None
+    release = release_for(calendar, record.series, record.qualification, record.awarding_body)
+    return release.date if release is not None else None
+
+
+def check_request_date(
+    calendar: Calendar, record: RequestRecord, value: date, what: str, *, logged_on: date | None = None
+) -> None:
+    """A date given for something that happened to a request (the board received it, the sample
+    arrived, the outcome came) cannot come before its results, nor before it was logged (as of
+    the date it was logged for), nor more than a year after its results: checked before anything
+    is written, so a typing slip never reaches the log."""
+    released = results_day(calendar, record)
+    if released is not None and value < released:
+        raise InputError(f"{what} {value.isoformat()} is before the results were released ({released.isoformat()})")
+    if released is not None and value > released + SERIES_REACH:
+        raise InputError(
+            f"{what} {value.isoformat()} is more than a year after the results were released "
+            f"({released.isoformat()}); check the year"
+        )
+    if logged_on is not None and value < logged_on:
+        raise InputError(
+            f"{what} {value.isoformat()} is before request {record.id} was logged ({logged_on.isoformat()})",
+            "a request sent before it was logged is logged with --today set to the day it was sent",
+        )
+
+
 def submit(
     calendar: Calendar,
     record: RequestRecord,
@@ -379,11 +448,13 @@ def submit(
     reference: str | None = None,
     sample_received: date | None = None,
     by: str | None = None,
+    logged_on: date | None = None,
 ) -> Change:
     """The board received the request (and, for Service 3, the moderation sample).
 
     A submitted Service 3 whose sample had not arrived may be submitted again with only
-    --sample-received; anything else submitted twice is refused.
+    --sample-received; anything else submitted twice is refused. `logged_on`: the date the
+    request was logged for (the board cannot have received it earlier).
     """
     service = calendar.services[record.service]
     from_sample = service.completion_from == "sample_received"
@@ -392,6 +463,7 @@ def submit(
         raise InputError(f"--sample-received is only for {' and '.join(sampled)}")
     if sample_received is not None:
         _not_after_today(sample_received, "--sample-received", today)
+        check_request_date(calendar, record, sample_received, "--sample-received", logged_on=logged_on)
     if record.status == "submitted" and from_sample and record.sample_received_on is None and sample_received is not None and received is None:
         if sample_received < record.received_on:
             raise InputError("the sample cannot arrive before the board received the request")
@@ -401,6 +473,7 @@ def submit(
     if received is None:
         raise InputError("say when the board received the request with --received YYYY-MM-DD")
     _not_after_today(received, "--received", today)
+    check_request_date(calendar, record, received, "--received", logged_on=logged_on)
     if sample_received is not None and sample_received < received:
         raise InputError("the sample cannot arrive before the board received the request")
     warnings = []
@@ -505,12 +578,13 @@ def record_outcome(
     if record.status != "submitted":
         raise Refused(f"request {record.id} is {record.status}; only a submitted request can have an outcome")
     _not_after_today(on, "--on", today)
+    check_request_date(calendar, record, on, "--on")
     if record.received_on is not None and on < record.received_on:
         raise InputError(
             f"--on {on.isoformat()} is before the board received the request ({record.received_on.isoformat()})"
         )
-    check_mark(mark_after, "mark after")
-    grade_after = _text(grade_after, "grade")
+    check_mark(mark_after, "mark after", "mark_after")
+    grade_after = _text(grade_after, "grade", "grade_after")
     direction = grade_direction(record.original_grade, grade_after, record.original_mark, mark_after)
     changed = grade_changed(record.original_grade, grade_after)
     if direction == "changed" and changed is None:

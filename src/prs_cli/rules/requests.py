@@ -46,15 +46,22 @@ def record_deadline(calendar: Calendar, record: RequestRecord, prior_outcome: da
 
 
 def request_dates(calendar: Calendar, record: RequestRecord, prior_outcome: date | None = None) -> RequestDates:
-    """`prior_outcome`: for an appeal or a Stage 2, the outcome date of the request it follows."""
-    deadline = record_deadline(calendar, record, prior_outcome)
+    """`prior_outcome`: for an appeal or a Stage 2, the outcome date of the request it follows.
+
+    A date that cannot be worked out for this one record (a year the calendar does not cover,
+    a date stored by an older prs far outside any series) comes back as no date with the reason
+    as its rule: one odd record never stops a command that reads the whole log."""
+    deadline = _or_remark(lambda: record_deadline(calendar, record, prior_outcome), "request deadline")
     service = calendar.services[record.service]
     start = record.sample_received_on if service.completion_from == "sample_received" else record.received_on
-    due = completion_due(calendar, record.awarding_body, record.service, start) if start else None
+    due = _or_remark(lambda: completion_due(calendar, record.awarding_body, record.service, start), "completion date") if start else None
     appeal = None
     follows = next_appeal(calendar, record.service)
     if record.outcome_on is not None and follows is not None:
-        appeal = appeal_deadline(calendar, record.awarding_body, record.qualification, record.outcome_on, follows)
+        appeal = _or_remark(
+            lambda: appeal_deadline(calendar, record.awarding_body, record.qualification, record.outcome_on, follows),
+            "appeal deadline",
+        )
     return RequestDates(deadline, due, appeal)
 
 
@@ -84,9 +91,14 @@ def completion_dates(calendar: Calendar, requests: Iterable[RequestRecord]) -> I
     for record in requests:
         if record.status != "submitted":
             continue
-        try:
-            due = request_dates(calendar, record).completion_due
-        except OutsideCalendar:
-            continue
+        due = request_dates(calendar, record).completion_due
         if due is not None and due.date is not None:
             yield record, due
+
+
+def _or_remark(compute, what: str) -> Answer:
+    try:
+        return compute()
+    except (OutsideCalendar, OverflowError) as error:
+        reason = error.message if isinstance(error, OutsideCalendar) else "a date logged is outside the years prs works with"
+        return Answer(None, f"the {what} cannot be worked out: {reason}", "prs")

@@ -1,18 +1,18 @@
 """`prs consent`: record candidates' consent, check it, and dispose of it when the time comes.
 
 The submission gate (require_consent) lives here too: `prs request submit` and `appeal` use it.
-Consents are written in two places only: record_consent and purge.
+Consents are written in two places only: record_consent and purge (each consent through purge_many).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from datetime import date, datetime
 from itertools import islice
 from typing import NamedTuple
 
 from prs_cli import codes
-from prs_cli.errors import InputError, Refused
+from prs_cli.errors import InputError, PrsError, Refused
 from prs_cli.records import ConsentRecord
 from prs_cli.rules.consent import (
     CANDIDATE,
@@ -85,8 +85,14 @@ class OneAnswer(NamedTuple):
 
 
 class Purge(NamedTuple):
-    chosen: list[tuple]  # (ConsentRecord, rules.consent.Retention)
+    chosen: list[tuple]  # (ConsentRecord, rules.consent.Retention) purged by this run (a dry run: to purge)
+    already: list[ConsentRecord]  # found purged already: asked for by id, or purged by another prs meanwhile
     done: bool  # False: a dry run, nothing changed
+
+
+class Purged(NamedTuple):
+    purged: tuple[ConsentRecord, ...]  # purged by this run
+    already: tuple[ConsentRecord, ...]  # found purged already (another prs got there first)
 
 
 def require_consent(calendar, conn, request, refusal: str | None = None) -> None:
@@ -163,6 +169,7 @@ def record_consent(
             requests=ids,
             note=(note or "").strip() or None,
             by=by,
+            as_of=today,
         )
         agenda_keys.refresh(conn, agenda_keys.near(conn, consents=[stored.id]))
     return ConsentRecorded(stored, stored.from_candidate, list(_check_rows(calendar, conn, using=stored)))
@@ -219,18 +226,20 @@ def due_for_disposal(db: Database, *, today: date) -> list[tuple]:
 
 def purge(db: Database, calendar, *, consent_ids: list[int] | None, confirmed: bool, today: date, by: str | None) -> Purge:
     """The consents to purge (`consent_ids`, each checked, or every one due); with `confirmed`,
-    their personal details removed, each in its own transaction. The audit trail keeps that a
-    consent existed; never while a request it covers is open."""
+    their personal details removed, each in its own transaction (purge_many). The audit trail
+    keeps that a consent existed; never while a request it covers is open. A consent found
+    purged already (named again, or purged by another prs meanwhile) is reported, not refused."""
     from prs_cli.store import consents as store
 
     conn = db.connection()
     kept_by_id = {c.id: (c, r) for c, r in _retentions(conn)}
+    already: list[ConsentRecord] = []
     if consent_ids:
         chosen = []
         for consent_id in dict.fromkeys(consent_ids):
             if consent_id not in kept_by_id:
-                store.get(conn, consent_id)  # NotFound for an unknown id
-                raise Refused(f"consent {consent_id} was already purged")
+                already.append(store.get(conn, consent_id))  # NotFound for an unknown id
+                continue
             consent, kept = kept_by_id[consent_id]
             if kept.open_requests:
                 raise Refused(store.still_open_message(consent_id, kept.open_requests))
@@ -242,15 +251,45 @@ def purge(db: Database, calendar, *, consent_ids: list[int] | None, confirmed: b
             chosen.append((consent, kept))
     else:
         chosen = [item for item in kept_by_id.values() if item[1].due(today)]
-    if confirmed:
+    if confirmed and chosen:
         statuses = _statuses_by_consent(calendar, conn)
-        for consent, kept in chosen:
-            details = _purge_details(consent, kept, statuses.get(consent.id, {}))
+        done = purge_many(
+            db, [(c.id, kept.covered, _purge_details(c, kept, statuses.get(c.id, {}))) for c, kept in chosen], by=by, as_of=today
+        )
+        meanwhile = {c.id for c in done.already}
+        already += done.already
+        chosen = [(c, kept) for c, kept in chosen if c.id not in meanwhile]
+    return Purge(chosen, already, confirmed)
+
+
+def purge_many(
+    db: Database, chosen: Iterable[tuple[int, tuple[int, ...], dict]], *, by: str | None, as_of: date | None = None
+) -> Purged:
+    """Purge each (consent id, covered request ids, audit details), each in its own transaction
+    with the agenda keys it changes, so what is purged stays purged. One that another prs
+    purged meanwhile is reported, not refused; if one fails, the error says how many were
+    purged before it. `as_of`: the day the officer said it is, for the audit line."""
+    from prs_cli.store import consents as store
+
+    conn = db.connection()
+    purged: list[ConsentRecord] = []
+    already: list[ConsentRecord] = []
+    chosen = list(chosen)
+    for consent_id, covered, details in chosen:
+        try:
             with db.writing(say_where=False):  # a purge unties the consent from its candidate: refresh those near it before too
-                before = agenda_keys.near(conn, consents=[consent.id])
-                store.purge(conn, consent.id, covered=kept.covered, details=details, by=by)
-                agenda_keys.refresh(conn, before | agenda_keys.near(conn, consents=[consent.id]))
-    return Purge(chosen, confirmed)
+                before = agenda_keys.near(conn, consents=[consent_id])
+                consent, newly = store.purge(conn, consent_id, covered=covered, details=details, by=by, as_of=as_of)
+                if newly:
+                    agenda_keys.refresh(conn, before | agenda_keys.near(conn, consents=[consent_id]))
+        except PrsError as error:
+            error.message += (
+                f"; {len(purged)} of {len(chosen)} consents were purged before this" if purged else "; no consent was purged"
+            )
+            error.args = (error.message,)
+            raise
+        (purged if newly else already).append(consent)
+    return Purged(tuple(purged), tuple(already))
 
 
 # --- helpers ------------------------------------------------------------------------------------

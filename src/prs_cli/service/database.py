@@ -26,11 +26,12 @@ class Database:
             self._conn = connect(self.path, create=create)
         return self._conn
 
-    def requests(self, *, create: bool = False):
-        """The request log's repository (store.requests.Requests)."""
+    def requests(self, *, create: bool = False, as_of=None):
+        """The request log's repository (store.requests.Requests). `as_of`: for a change, the day
+        the officer said it is (--today), which the audit trail records when it is not the real day."""
         from prs_cli.store.requests import Requests
 
-        return Requests(self.connection(create=create), self.path)
+        return Requests(self.connection(create=create), self.path, as_of=as_of)
 
     @contextmanager
     def writing(self, *, say_where: bool = True):

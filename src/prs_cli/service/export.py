@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import date
+from pathlib import Path
 from typing import NamedTuple
 
 from prs_cli.service.database import Database
@@ -27,9 +28,16 @@ class Export(NamedTuple):
     feed: Feed | None  # None: not asked
 
 
-def export(db: Database, calendar, settings, *, today: date, log: bool, feed_filters) -> Export:
+def export(db: Database, calendar, settings, *, today: date, log: bool, feed_filters, targets: list[Path]) -> Export:
     """The request log one request at a time (`log`), and the dates for a calendar feed
-    (`feed_filters`: rules.schedule.Filters, None: no feed; `settings`: the centre's, for the feed)."""
+    (`feed_filters`: rules.schedule.Filters, None: no feed; `settings`: the centre's, for the feed).
+
+    `targets`, the files the command will write, are checked first: refused (nothing written)
+    when one is the database, its journals, the settings or inside prs's own folders, or when
+    the same file is named twice."""
+    from prs_cli import files, paths
+
+    files.check_targets(targets, *paths.owned_files(db.path))
     return Export(_log(db, calendar, today) if log else None, _feed(db, calendar, settings, feed_filters) if feed_filters is not None else None)
 
 

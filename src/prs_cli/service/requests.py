@@ -33,10 +33,12 @@ class RequestView(NamedTuple):
 
 
 class RequestPage(NamedTuple):
-    """`prs request show`: the request, and whether its completion date waits for a sample."""
+    """`prs request show`: the request, whether its completion date waits for a sample, and the
+    day it was logged for (the --today it was logged with, else the day it was stored)."""
 
     request: RequestView
     awaiting_sample: bool
+    logged_on: date | None
 
 
 class Logged(NamedTuple):
@@ -77,6 +79,7 @@ class Imported(NamedTuple):
     stored: list[RequestRecord]
     problems: list[str]
     rows: int
+    encoding: str  # what the file was read as: "UTF-8", or "Windows-1252" for a file with no UTF-8 in it
 
 
 # --- dates --------------------------------------------------------------------------------------
@@ -145,12 +148,14 @@ def _store_new(db: Database, repo, records: list[RequestRecord], *, by: str | No
     return stored
 
 
-def _store_change(db: Database, write: Callable[..., RequestRecord], record: RequestRecord, **how) -> RequestRecord:
+def _store_change(db: Database, write: Callable[..., RequestRecord], before: RequestRecord, after: RequestRecord, **how) -> RequestRecord:
     """Every change to a logged request is written here (submit, outcome, withdraw, reject), by
-    one of the repository's transitions (`write`), in one transaction. An outcome or a closed
-    appeal changes what is due for the requests that follow or are followed by it too."""
+    one of the repository's transitions (`write`), in one transaction: `before` is the request
+    as read, `after` as checked; only the columns that differ are written, and only if nobody
+    changed them (or the status) meanwhile. An outcome or a closed appeal changes what is due
+    for the requests that follow or are followed by it too."""
     with db.writing():
-        stored = write(record, **how)
+        stored = write(before, after, **how)
         conn = db.connection()
         agenda_keys.refresh(conn, agenda_keys.near(conn, requests=[stored.id]))
     return stored
@@ -161,7 +166,7 @@ def _store_change(db: Database, write: Callable[..., RequestRecord], record: Req
 
 def add_request(db: Database, calendar, given: intake.RequestInput, *, follows: int | None, today: date, by: str | None) -> Logged:
     """Log a request, refused (nothing written) when the board would refuse it."""
-    repo = db.requests(create=True)
+    repo = db.requests(create=True, as_of=today)
     prior = repo.get(follows) if follows is not None else None
     prepared = intake.prepare_request(calendar, given, today=today, by=by, prior=prior)
     (stored,) = _store_new(db, repo, [prepared.record], by=by)
@@ -181,16 +186,19 @@ def submit_request(
     by: str | None,
 ) -> Submitted:
     """Record that the board received a request: only by authorised staff (issue 5), only with
-    valid consent (issue 4)."""
+    valid consent (issue 4), never on a day before the request was logged for."""
     from prs_cli import config
     from prs_cli.service.consent import require_consent
 
-    repo = db.requests()
+    repo = db.requests(as_of=today)
     record = repo.get(request_id)
     config.check_submitter(settings, by)
-    change = intake.submit(calendar, record, received=received, today=today, reference=reference, sample_received=sample_received, by=by)
+    change = intake.submit(
+        calendar, record, received=received, today=today, reference=reference, sample_received=sample_received, by=by,
+        logged_on=repo.logged_on(record.id),
+    )
     require_consent(calendar, repo.conn, record)
-    stored = _store_change(db, repo.submit, change.record, by=by, previous_status=record.status)
+    stored = _store_change(db, repo.submit, record, change.record, by=by)
     return Submitted(_view(calendar, repo, stored, today), tuple(change.warnings))
 
 
@@ -206,10 +214,10 @@ def record_outcome(
     by: str | None,
 ) -> OutcomeRecorded:
     """The board's outcome: up, down or unchanged, the fee, and the appeal deadline."""
-    repo = db.requests()
+    repo = db.requests(as_of=today)
     record = repo.get(request_id)
     result = intake.record_outcome(calendar, record, on=on, today=today, mark_after=mark_after, grade_after=grade_after)
-    stored = _store_change(db, repo.outcome, result.record, by=by, direction=result.direction)
+    stored = _store_change(db, repo.outcome, record, result.record, by=by, direction=result.direction)
     stage = result.appeal_service
     return OutcomeRecorded(
         _view(calendar, repo, stored, today), result.direction, result.refund, result.appeal, stage,
@@ -220,6 +228,7 @@ def record_outcome(
 def appeal(
     db: Database,
     calendar,
+    settings,
     request_id: int,
     *,
     on: date,
@@ -231,11 +240,14 @@ def appeal(
     """The next appeal stage after a completed request (rules.deadlines.next_appeal: a
     preliminary appeal after a review, the hearing after it, Ofqual's review after the board's
     last stage), logged as received on `on`. Late only where the window is not fixed (a
-    provisional one, as Ofqual's review), and then with `late_reason`."""
+    provisional one, as Ofqual's review), and then with `late_reason`. It is sent to the board as
+    it is logged, so only authorised staff may log it (as for submit)."""
+    from prs_cli import config
     from prs_cli.service.consent import require_consent
 
-    repo = db.requests()
+    repo = db.requests(as_of=today)
     prior = repo.get(request_id)
+    config.check_submitter(settings, by)
     stage, deadline = intake.check_appeal(calendar, prior, on=on, today=today)
     given = intake.RequestInput(service=stage, late_reason=late_reason)
     prepared = intake.prepare_request(calendar, given, today=on, by=by, prior=prior, allow_late=deadline.provisional)
@@ -247,10 +259,10 @@ def appeal(
 
 def close_request(db: Database, calendar, request_id: int, *, status: str, reason: str, today: date, by: str | None) -> RequestView:
     """Withdraw a request, or record that the board rejected it (`status`)."""
-    repo = db.requests()
+    repo = db.requests(as_of=today)
     record = repo.get(request_id)
     change = intake.close(record, status=status, reason=reason)
-    stored = _store_change(db, repo.close, change.record, by=by, previous_status=record.status)
+    stored = _store_change(db, repo.close, record, change.record, by=by)
     return _view(calendar, repo, stored, today)
 
 
@@ -297,7 +309,7 @@ def list_requests(
 def show_request(db: Database, calendar, request_id: int, *, today: date) -> RequestPage:
     repo = db.requests()
     view = _view(calendar, repo, repo.get(request_id), today)
-    return RequestPage(view, awaiting_sample(calendar, view.record, view.dates))
+    return RequestPage(view, awaiting_sample(calendar, view.record, view.dates), repo.logged_on(request_id))
 
 
 def request_history(db: Database, request_id: int):
@@ -320,19 +332,20 @@ def import_requests(
     from prs_cli.request_csv import read_rows
 
     rows = read_rows(file)
-    repo = db.requests(create=True)
+    repo = db.requests(create=True, as_of=today)
     with (progress(len(rows)) if progress else nullcontext(lambda n: None)) as advance:
         records, problems = _check_rows(calendar, repo, file, rows, today, by, advance)
         if problems:
-            return Imported([], problems, len(rows))
+            return Imported([], problems, len(rows), rows.encoding)
         stored = _store_new(db, repo, records, by=by, action="imported", progress=lambda n: advance(1))
-    return Imported(stored, [], len(rows))
+    return Imported(stored, [], len(rows), rows.encoding)
 
 
 def _check_rows(calendar, repo, file, rows, today, by, advance):
     """Every row checked as `prs request add` would, plus duplicates within the file and
-    against the log; returns (records, problems as FILE:LINE: sentence)."""
-    from prs_cli.request_csv import row_input
+    against the log; returns (records, problems as FILE:LINE: sentence, naming the column and
+    what it should hold, never a cell)."""
+    from prs_cli.request_csv import problem, row_input
 
     records, problems, seen = [], [], {}
     for line, values in rows:
@@ -340,7 +353,7 @@ def _check_rows(calendar, repo, file, rows, today, by, advance):
         try:
             record = intake.prepare_request(calendar, row_input(values), today=today, by=by).record
         except PrsError as error:
-            problems.append(f"{file}:{line}: {error.message}" + (f"; {error.hint}" if error.hint else ""))
+            problems.append(problem(file, line, error, rows.headers))
             continue
         key = (record.candidate, record.component, record.service, record.series, record.awarding_body,
                record.results_released, record.decided_on)  # as store.requests.duplicate_of

@@ -152,8 +152,8 @@ def _record_outcomes(matched, calendar, *, on, today, by) -> list[RecordedOutcom
     from prs_cli.service import agenda_keys
 
     recorded = []
-    for result in planned:
-        repo.outcome_within_transaction(result.record, by=by, direction=result.direction, via="revised results")
+    for (request, _, _), result in zip(requests, planned):
+        repo.outcome(request, result.record, by=by, direction=result.direction, via="revised results")
         recorded.append(RecordedOutcome(result.record.id, result.direction, result.refund))
     if recorded:  # inside the import's transaction: the outcomes move what is due for them and their followers
         agenda_keys.refresh(repo.conn, agenda_keys.near(repo.conn, requests=[r.request_id for r in recorded]))

@@ -38,6 +38,7 @@ def record(
     requests: tuple[int, ...],
     note: str | None,
     by: str | None,
+    as_of: date | None = None,
 ) -> ConsentRecord:
     """Store a consent (tied to `requests` when given); refused if a tied request is for
     another candidate or series, so a form can never be filed against the wrong request."""
@@ -88,7 +89,7 @@ def record(
                 "acknowledged_outcomes": acknowledged_outcomes,
                 "requests": list(requests),
             }
-            _event(conn, now, by, "consent_recorded", consent_id, details)
+            _event(conn, now, by, "consent_recorded", consent_id, _with_as_of(details, as_of))
             return stored
     except sqlite3.Error as exc:
         raise storage_error(exc) from None
@@ -191,9 +192,11 @@ def purge(
     covered: tuple[int, ...],
     details: dict,
     by: str | None,
-) -> ConsentRecord:
+    as_of: date | None = None,
+) -> tuple[ConsentRecord, bool]:
     """Blank the candidate and free-text fields, tie the consent to the requests it covered (so
-    checks still find it) and log an event with `details` (codes and dates only).
+    checks still find it) and log an event with `details` (codes and dates only). Returns the
+    consent and whether this call purged it (False: it was purged already, nothing changed).
 
     Re-checked inside the write lock: refused if any covered request, an appeal following one,
     or a new matching request is still open.
@@ -203,7 +206,7 @@ def purge(
         with transaction(conn):
             consent = _get(conn, consent_id)
             if consent.purged_at is not None:
-                raise Refused(f"consent {consent_id} was already purged on {consent.purged_at.date().isoformat()}")
+                return consent, False
             still_open = _open_requests(conn, consent, covered)
             if still_open:
                 raise Refused(still_open_message(consent_id, still_open))
@@ -215,8 +218,8 @@ def purge(
                 "UPDATE consents SET candidate = NULL, note = NULL, given_by = ?, purged_at = ? WHERE id = ?",
                 (CANDIDATE if consent.from_candidate else "other", now, consent_id),
             )
-            _event(conn, now, by, "consent_purged", consent_id, details)
-            return _get(conn, consent_id)
+            _event(conn, now, by, "consent_purged", consent_id, _with_as_of(details, as_of))
+            return _get(conn, consent_id), True
     except sqlite3.Error as exc:
         raise storage_error(exc) from None
 
@@ -248,6 +251,15 @@ def _open_requests(conn: sqlite3.Connection, consent: ConsentRecord, covered: tu
         sql += f" OR (candidate = ? AND series IS ? AND service IN ({services}))"
         args += [consent.candidate, consent.series, *consent.covers]
     return [row[0] for row in conn.execute(sql + ") ORDER BY id", args).fetchall()]
+
+
+def _with_as_of(details: dict, as_of: date | None) -> dict:
+    """The audit line of a change made with --today records the day it was made for."""
+    from prs_cli.clock import now_london
+
+    if as_of is None or as_of == now_london().date():
+        return details
+    return {**details, "as_of": as_of.isoformat()}
 
 
 def _event(conn: sqlite3.Connection, now: str, by: str | None, action: str, consent_id: int, details: dict) -> None:

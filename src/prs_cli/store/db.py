@@ -283,11 +283,15 @@ def busy_timeout() -> float:
 def connect(path: Path, *, create: bool = True) -> sqlite3.Connection:
     """Open (creating owner-only if asked) and migrate the database at `path`."""
     private_file(path, "the database")  # refused if another user could change it
-    if not path.exists():
+    try:
+        exists, folder = path.exists(), path.is_dir()
+    except OSError as exc:  # a folder that cannot be searched, a name too long for the system
+        raise StorageError(f"cannot open the database at {path} ({exc.strerror})") from None
+    if not exists:
         if not create:
             raise StorageError(f"no database at {path}; log a request first with 'prs request add'")
         _create_private(path)
-    elif path.is_dir():
+    elif folder:
         raise StorageError(f"{path} is a folder, not a prs database")
     try:
         conn = sqlite3.connect(path, timeout=busy_timeout(), isolation_level=None)
@@ -295,6 +299,9 @@ def connect(path: Path, *, create: bool = True) -> sqlite3.Connection:
         raise storage_error(exc, path) from None
     try:
         conn.execute("PRAGMA foreign_keys = ON")
+        # Deleted and overwritten content is zeroed in the file, whatever the build's default:
+        # a purged consent's note must not stay readable in free pages.
+        conn.execute("PRAGMA secure_delete = ON")
         _migrate(conn, path)
     except sqlite3.Error as exc:
         conn.close()

@@ -19,6 +19,7 @@ from prs_cli.records import CLOSED_STATUSES, OPEN_STATUSES, RequestRecord
 from prs_cli.store.db import now_utc, storage_error, transaction
 
 _FIELDS = list(RequestRecord._fields)
+MAX_ID = 2**63 - 1  # SQLite's integers: a larger id cannot exist (and would not fit a query)
 _COLUMNS = [name for name in _FIELDS if name != "id"]
 _DATES = {"results_released", "received_on", "sample_received_on", "outcome_on", "decided_on"}
 _BOOLS = {"private_candidate", "fee_refunded"}
@@ -118,11 +119,14 @@ def summary(record: RequestRecord) -> dict:
 
 
 class Requests:
-    """The repository. `path` is only for error messages."""
+    """The repository. `path` is only for error messages. `as_of`: the day the officer said it
+    is (--today); when it is not the real day, every audit line written records it beside the
+    real time, so a back-dated entry is never mistaken for one made that day."""
 
-    def __init__(self, conn: sqlite3.Connection, path: Path | None = None):
+    def __init__(self, conn: sqlite3.Connection, path: Path | None = None, *, as_of: date | None = None):
         self.conn = conn
         self.path = path
+        self.as_of = as_of
         conn.row_factory = sqlite3.Row
 
     # --- writing ----------------------------------------------------------------------------
@@ -163,6 +167,11 @@ class Requests:
                         ) from None
                     record = record._replace(id=cursor.lastrowid)
                     self._event(at, by, action, record.id, summary(record))
+                    if record.status == "submitted":  # an appeal is sent as it is logged
+                        self._event(at, record.submitted_by or by, "submitted", record.id, {
+                            "status": record.status, "received_on": _iso(record.received_on),
+                            "sample_received_on": _iso(record.sample_received_on),
+                        })
                     if record.follows_request is not None:
                         details = {"request": record.id, "service": record.service, "status": record.status}
                         self._event(at, by, "followed_by", record.follows_request, details)
@@ -173,51 +182,74 @@ class Requests:
             raise storage_error(exc, self.path) from None
         return stored
 
-    def save(self, record: RequestRecord, *, expected_status: str, action: str, by: str | None, details: dict | None = None) -> RequestRecord:
-        """Store a checked transition of `record`, if nobody changed its status meanwhile."""
+    def save(self, before: RequestRecord, after: RequestRecord, *, action: str, by: str | None, details: dict | None = None) -> RequestRecord:
+        """Store a checked transition from `before` (the row as read) to `after`: only the columns
+        that differ are written, and only if, inside the write lock, the row still has the status
+        and the values of those columns it was read with. Two officers changing different things
+        (an outcome and a sample date) both land; changing the same thing, the second is refused
+        and nothing of it is written. Returns the row as stored."""
+        at = now_utc()
+        old, new = dict(zip(_COLUMNS, _to_row(before))), dict(zip(_COLUMNS, _to_row(after)))
+        changed = [name for name in _COLUMNS if old[name] != new[name] and name not in ("created_at", "created_by")]
+        checked = ["status", *(name for name in changed if name != "status")]
+        where = " AND ".join(f"{name} IS ?" for name in checked)
         try:
             with transaction(self.conn, self.path):
-                self._update(record, expected_status=expected_status, action=action, by=by, details=details)
+                cursor = self.conn.execute(
+                    f"UPDATE requests SET {', '.join(f'{name} = ?' for name in changed) or 'id = id'} WHERE id = ? AND {where}",
+                    [*(new[name] for name in changed), before.id, *(old[name] for name in checked)],
+                )
+                if cursor.rowcount != 1:
+                    raise Refused(f"request {before.id} was changed by someone else meanwhile; nothing was saved, look again")
+                self._event(at, by, action, before.id, {"status": after.status, **(details or {})})
+                row = self._cursor().execute(_SELECT + " WHERE id = ?", (before.id,)).fetchone()
         except sqlite3.Error as exc:
             raise storage_error(exc, self.path) from None
-        return record
+        return _from_row(row)
 
-    def _update(self, record: RequestRecord, *, expected_status: str, action: str, by: str | None, details: dict | None) -> None:
-        """save() without its transaction: the caller holds one."""
-        assignments = ", ".join(f"{name} = ?" for name in _COLUMNS if name not in ("created_at", "created_by"))
-        values = [v for name, v in zip(_COLUMNS, _to_row(record)) if name not in ("created_at", "created_by")]
-        cursor = self.conn.execute(
-            f"UPDATE requests SET {assignments} WHERE id = ? AND status = ?",
-            [*values, record.id, expected_status],
-        )
-        if cursor.rowcount != 1:
-            raise Refused(f"request {record.id} was changed by someone else meanwhile; nothing was saved, look again")
-        self._event(now_utc(), by, action, record.id, {"status": record.status, **(details or {})})
+    def submit(self, before: RequestRecord, after: RequestRecord, *, by: str | None) -> RequestRecord:
+        details = {"received_on": _iso(after.received_on), "sample_received_on": _iso(after.sample_received_on)}
+        action = "submitted" if before.status == "draft" else "sample_received"
+        return self.save(before, after, action=action, by=by, details=details)
 
-    def submit(self, record: RequestRecord, *, by: str | None, previous_status: str = "draft") -> RequestRecord:
-        details = {"received_on": _iso(record.received_on), "sample_received_on": _iso(record.sample_received_on)}
-        action = "submitted" if previous_status == "draft" else "sample_received"
-        return self.save(record, expected_status=previous_status, action=action, by=by, details=details)
+    def outcome(
+        self, before: RequestRecord, after: RequestRecord, *, by: str | None, direction: str, via: str | None = None
+    ) -> RequestRecord:
+        """`via`: where the outcome came from, for the audit line (a revised results import),
+        when not typed by the officer; inside a caller's transaction it joins that one."""
+        details = {**_outcome_details(after, direction), **({"via": via} if via else {})}
+        return self.save(before, after, action="outcome", by=by, details=details)
 
-    def outcome(self, record: RequestRecord, *, by: str | None, direction: str) -> RequestRecord:
-        return self.save(record, expected_status="submitted", action="outcome", by=by, details=_outcome_details(record, direction))
-
-    def outcome_within_transaction(self, record: RequestRecord, *, by: str | None, direction: str, via: str) -> RequestRecord:
-        """outcome() inside the caller's transaction (a revised results import stores its results
-        and the outcomes they carry all at once); `via` says in the audit line where it came from."""
-        details = {**_outcome_details(record, direction), "via": via}
-        self._update(record, expected_status="submitted", action="outcome", by=by, details=details)
-        return record
-
-    def close(self, record: RequestRecord, *, by: str | None, previous_status: str) -> RequestRecord:
+    def close(self, before: RequestRecord, after: RequestRecord, *, by: str | None) -> RequestRecord:
         """Store a withdrawal or a rejection; the audit action is the new status."""
-        return self.save(record, expected_status=previous_status, action=record.status, by=by)
+        return self.save(before, after, action=after.status, by=by)
 
     def _event(self, at: str, by: str | None, action: str, request_id: int | None, details: dict) -> None:
+        if self.as_of is not None and self.as_of != _real_today():
+            details = {**details, "as_of": self.as_of.isoformat()}
         self.conn.execute(
             "INSERT INTO events (at, by, action, request_id, details) VALUES (?, ?, ?, ?, ?)",
             (at, by, action, request_id, json.dumps(details, sort_keys=True)),
         )
+
+    def logged_on(self, request_id: int) -> date | None:
+        """The day a request was logged for: the as-of day of its first audit line when it was
+        logged with --today, else the day (UTC) it was stored."""
+        try:
+            row = self._cursor().execute(
+                "SELECT e.details, r.created_at FROM requests r LEFT JOIN events e ON e.request_id = r.id "
+                "AND e.action IN ('added', 'imported') WHERE r.id = ? ORDER BY e.id LIMIT 1",
+                (request_id,),
+            ).fetchone()
+        except sqlite3.Error as exc:
+            raise storage_error(exc, self.path) from None
+        if row is None:
+            return None
+        details, created_at = row
+        as_of = json.loads(details).get("as_of") if details else None
+        if as_of:
+            return date.fromisoformat(as_of)
+        return datetime.fromisoformat(created_at).date() if created_at else None
 
     def _duplicate_of(self, record: RequestRecord) -> int | None:
         row = self.conn.execute(
@@ -241,6 +273,8 @@ class Requests:
             raise storage_error(exc, self.path) from None
 
     def get(self, request_id: int) -> RequestRecord:
+        if not 0 < request_id <= MAX_ID:
+            raise NotFound(f"no request {request_id} in the log; 'prs request list' shows the ids")
         try:
             row = self._cursor().execute(_SELECT + " WHERE id = ?", (request_id,)).fetchone()
         except sqlite3.Error as exc:
@@ -311,3 +345,9 @@ def _outcome_details(record: RequestRecord, direction: str) -> dict:
 
 def _iso(value: date | None) -> str | None:
     return value.isoformat() if value else None
+
+
+def _real_today() -> date:
+    from prs_cli.clock import now_london
+
+    return now_london().date()
