@@ -156,8 +156,11 @@ def check(
         from prs_cli.render.jsonout import write_array
 
         write_array(rows(), sys.stdout.write)
-    elif not _check_table(rows(), "Consent for each request" if ids is None or request_id else "Requests without valid consent"):
-        remark = remark or "No logged request needs consent."
+    else:
+        from prs_cli.render.consent import check_table
+
+        if not check_table(rows(), "Consent for each request" if ids is None or request_id else "Requests without valid consent"):
+            remark = remark or "No logged request needs consent."
     if remark:
         common.note(remark)
     if problems:
@@ -180,7 +183,9 @@ def due_for_disposal(
     if not due:
         common.note(f"Nothing is past its keep-until date on {day.isoformat()}.")
         return
-    _retention_table(due, f"Consents past their keep-until date on {when(day)}")
+    from prs_cli.render.consent import retention_table
+
+    retention_table(due, f"Consents past their keep-until date on {when(day)}")
 
 
 @app.command("purge")
@@ -344,19 +349,6 @@ def _iter_check_rows(cal, conn, *, ids: list[int] | None = None, using=None):
             }
 
 
-def _check_table(rows, title: str) -> int:
-    """Prints the table of `rows` (possibly a generator) as they come; returns how many."""
-    from prs_cli.render.requests import stream_table
-
-    lines = (
-        ("" if row["status"] in ("ok", "not_needed") else "bold red",
-         (str(row["request_id"]), row["candidate"] or "-", row["service"], row["status"], row["message"]))
-        for row in rows
-    )
-    return stream_table(title, ("Request", "Candidate", "Service", "Status", "Why"), lines,
-                        no_wrap=(0, 1, 2, 3))
-
-
 def _retentions(conn):
     """(consent, Retention) for every consent not yet purged."""
     from prs_cli.rules.consent import retentions
@@ -425,24 +417,3 @@ def _retention_json(consent, kept) -> dict:
         "rule": answer.rule if answer else None,
         "source": answer.source if answer else None,
     }
-
-
-def _retention_table(items, title: str) -> None:
-    from rich.table import Table
-
-    from prs_cli.render.console import console
-
-    table = Table(title=title, title_justify="left")
-    for name in ("Consent", "Candidate", "Series", "Covers", "Requests", "Keep until", "Why"):
-        table.add_column(name, no_wrap=name not in ("Why", "Requests"))
-    for consent, kept in items:
-        table.add_row(
-            str(consent.id),
-            consent.candidate or "-",
-            consent.series or "-",
-            ", ".join(consent.covers),
-            ", ".join(str(r) for r in kept.covered) or "-",
-            when(kept.keep_until.date),
-            f"{kept.keep_until.rule} ({kept.keep_until.source})",
-        )
-    console().print(table)

@@ -449,7 +449,7 @@ def import_requests(
         records, problems = _check_rows(cal, repo, file, rows, day, who, advance)
         if problems:
             for problem in problems:
-                common.note(problem)
+                common.note(problem, wrap=False)
             raise InputError(f"{len(problems)} of {len(rows)} rows in {file} have problems; nothing was imported")
         stored = repo.add_many(records, by=who, action="imported", progress=lambda n: advance(1))
     if json:

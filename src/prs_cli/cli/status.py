@@ -27,7 +27,9 @@ def status(
     if json:
         common.print_json(_record(report))
         return
-    _print(cal, report)
+    from prs_cli.render.status import status_text
+
+    status_text(cal, report)
 
 
 def _counts(path, series) -> list[tuple]:
@@ -65,36 +67,3 @@ def _record(report) -> dict:
             "not_logged": fees.not_logged,
         },
     }
-
-
-def _print(cal, report) -> None:
-    from rich.table import Table
-
-    from prs_cli.render.console import console
-    from prs_cli.rules.status import STATUSES
-
-    name = cal.series[report.series].name if report.series in cal.series else report.series
-    out = console()
-    counts = ", ".join(f"{n} {s}" for s, n in report.by_status.items() if n)
-    out.print(f"{name}: {report.total} request{'s' if report.total != 1 else ''}" + (f" ({counts})" if counts else ""))
-    for title, rows in (("Awarding body", report.by_board), ("Service", report.by_service)):
-        if not rows:
-            continue
-        table = Table(title_justify="left")
-        table.add_column(title, no_wrap=True)
-        for s in STATUSES:
-            table.add_column(s.capitalize(), justify="right")
-        table.add_column("Total", justify="right")
-        for key, row in rows.items():
-            table.add_row(key, *(str(row[s]) for s in STATUSES), str(row["total"]))
-        out.print(table)
-    outcomes = report.outcomes
-    out.print(f"Outcomes: {outcomes['up']} up, {outcomes['unchanged']} unchanged, {outcomes['down']} down")
-    fees = report.fees
-    line = (
-        f"Fees: £{_money(fees.committed)} committed, £{_money(fees.refunded)} refunded, "
-        f"£{_money(fees.net)} net; £{_money(fees.planned)} more in drafts"
-    )
-    if fees.not_logged:
-        line += f"; {fees.not_logged} submitted request{'s' if fees.not_logged != 1 else ''} with no fee logged"
-    out.print(line)
