@@ -23,6 +23,8 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "status": ("prs_cli.cli.status", "status", "The numbers a senior leader asks for: how many requests, where they stand, what they cost."),
     "export": ("prs_cli.cli.export", "export", "Write the tracking log (--csv, safe to open in a spreadsheet) or a calendar feed (--ics)."),
     "config": ("prs_cli.cli.config", "app", "Show and change the centre's settings."),
+    "paths": ("prs_cli.cli.where", "paths", "Where prs keeps its files: settings, database, cache and your own calendar folder."),
+    "backup": ("prs_cli.cli.backup", "backup", "Copy the database to FILE, consistent even while others are writing to it."),
     "data": ("prs_cli.cli.data", "app", "Check the calendar files."),
 }
 
@@ -98,7 +100,7 @@ app = typer.Typer(
     cls=_PrsGroup,
     help="Post-results services for exams officers: deadlines, requests, consent and what is due.",
     no_args_is_help=True,
-    add_completion=False,
+    add_completion=True,  # --install-completion / --show-completion: bash, zsh, fish, PowerShell
     rich_markup_mode=None,
     pretty_exceptions_enable=False,
     context_settings={"help_option_names": ["-h", "--help"]},
