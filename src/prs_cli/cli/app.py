@@ -21,7 +21,7 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "due": ("prs_cli.cli.due", "due", "What is overdue, what closes soon and what to chase, overdue first."),
     "summary": ("prs_cli.cli.summary", "summary", "A digest headed by the centre and the date: counts first, then each item."),
     "status": ("prs_cli.cli.status", "status", "The numbers a senior leader asks for: how many requests, where they stand, what they cost."),
-    "export": ("prs_cli.cli.export", "export", "Write the tracking log (--csv, safe to open in a spreadsheet) or a calendar feed (--ics)."),
+    "export": ("prs_cli.cli.export", "export", "Write the tracking log (--csv, safe to open in a spreadsheet; --xlsx, an Excel workbook) or a calendar feed (--ics)."),
     "config": ("prs_cli.cli.config", "app", "Show and change the centre's settings."),
     "paths": ("prs_cli.cli.where", "paths", "Where prs keeps its files: settings, database, cache and your own calendar folder."),
     "backup": ("prs_cli.cli.backup", "backup", "Copy the database to FILE, consistent even while others are writing to it."),

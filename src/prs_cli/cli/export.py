@@ -25,6 +25,10 @@ CSV_COLUMNS = (
 
 def export(
     csv_file: Annotated[Optional[Path], typer.Option("--csv", metavar="FILE", help="Write the tracking log as CSV (owner-only).")] = None,
+    xlsx_file: Annotated[
+        Optional[Path],
+        typer.Option("--xlsx", metavar="FILE", help="Write the tracking log and the consents as an Excel workbook (owner-only)."),
+    ] = None,
     ics_file: Annotated[
         Optional[Path],
         typer.Option("--ics", metavar="FILE", help="Write key dates, internal and board deadlines and open requests' completion dates as an iCalendar feed (owner-only)."),
@@ -38,17 +42,20 @@ def export(
     json: common.Json = False,
     data_dir: common.DataDir = None,
 ) -> None:
-    """Write the tracking log (--csv, safe to open in a spreadsheet) or a calendar feed (--ics)."""
+    """Write the tracking log (--csv, safe to open in a spreadsheet; --xlsx, an Excel workbook) or a calendar feed (--ics)."""
     from prs_cli.errors import InputError
 
-    if csv_file is None and ics_file is None:
-        raise InputError("say what to write, for example --csv log.csv or --ics dates.ics")
+    if csv_file is None and ics_file is None and xlsx_file is None:
+        raise InputError("say what to write, for example --csv log.csv, --xlsx log.xlsx or --ics dates.ics")
     day = common.today(today)
     cal = common.calendar(data_dir)
     written = []
     if csv_file is not None:
         count = _write_csv(csv_file, _requests(cal, db), day)
         written.append({"format": "csv", "path": str(csv_file), "requests": count})
+    if xlsx_file is not None:
+        count, consents = _write_xlsx(xlsx_file, _requests(cal, db), _consents(db), day)
+        written.append({"format": "xlsx", "path": str(xlsx_file), "requests": count, "consents": consents})
     if ics_file is not None:
         from prs_cli.cli.ics import write_ics
 
@@ -75,22 +82,65 @@ def _requests(cal, db):
         yield record, dates_of(record)
 
 
-def _write_csv(path: Path, rows, day) -> int:
-    from prs_cli.render.csvout import write_csv
+def _row(record, dates, day) -> tuple:
+    """One request under CSV_COLUMNS, as the CSV and the workbook write it."""
     from prs_cli.render.requests import overdue_reason
 
-    def line(record, dates):
-        return (
-            record.id, record.series, record.awarding_body, record.candidate, record.uci, record.name,
-            record.private_candidate, record.qualification, record.subject, record.component, record.service,
-            record.results_released, record.original_mark, record.original_grade, record.fee,
-            dates.request_deadline.date, record.status,
-            record.created_at.date() if record.created_at else None, record.created_by, record.received_on,
-            record.board_reference, record.sample_received_on,
-            dates.completion_due.date if dates.completion_due else None, record.outcome_on, record.mark_after,
-            record.grade_after, record.outcome, record.fee_refunded,
-            dates.appeal_deadline.date if dates.appeal_deadline else None,
-            overdue_reason(record, dates, day) is not None, record.late_reason, record.closed_reason, record.note,
-        )
+    return (
+        record.id, record.series, record.awarding_body, record.candidate, record.uci, record.name,
+        record.private_candidate, record.qualification, record.subject, record.component, record.service,
+        record.results_released, record.original_mark, record.original_grade, record.fee,
+        dates.request_deadline.date, record.status,
+        record.created_at.date() if record.created_at else None, record.created_by, record.received_on,
+        record.board_reference, record.sample_received_on,
+        dates.completion_due.date if dates.completion_due else None, record.outcome_on, record.mark_after,
+        record.grade_after, record.outcome, record.fee_refunded,
+        dates.appeal_deadline.date if dates.appeal_deadline else None,
+        overdue_reason(record, dates, day) is not None, record.late_reason, record.closed_reason, record.note,
+    )
 
-    return write_csv(path, CSV_COLUMNS, (line(record, dates) for record, dates in rows))
+
+def _write_csv(path: Path, rows, day) -> int:
+    from prs_cli.render.csvout import write_csv
+
+    return write_csv(path, CSV_COLUMNS, (_row(record, dates, day) for record, dates in rows))
+
+
+def _consents(db) -> list[tuple]:
+    """Every consent under xlsxout.CONSENT_COLUMNS, with its keep-until date (none while a
+    request it covers is open, or once purged); no free text (the note, who else signed)."""
+    from prs_cli import paths
+    from prs_cli.rules.consent import retentions
+    from prs_cli.store import consents as store
+    from prs_cli.store.requests import Requests
+
+    if not paths.database_path(db).exists():
+        return []
+    conn = common.open_db(db, create=False)
+    try:
+        everything = store.list_consents(conn)
+        kept = {consent.id: retention for consent, retention in retentions(everything, Requests(conn).iter())}
+    finally:
+        conn.close()
+    rows = []
+    for consent in everything:
+        retention = kept.get(consent.id)
+        rows.append((
+            consent.id, consent.candidate, consent.series, consent.given_on, consent.given_at, consent.method,
+            consent.given_by.casefold() == "candidate", ", ".join(consent.covers), consent.acknowledged_outcomes,
+            consent.classroom_use, consent.anonymise,
+            ", ".join(map(str, retention.covered if retention else consent.requests)) or None,
+            consent.recorded_at.date() if consent.recorded_at else None,
+            retention.keep_until.date if retention and retention.keep_until else None,
+            consent.purged_at.date() if consent.purged_at else None,
+        ))
+    return rows
+
+
+def _write_xlsx(path: Path, rows, consents, day) -> tuple[int, int]:
+    from prs_cli import config
+    from prs_cli.render.xlsxout import write_xlsx
+
+    settings = config.load()
+    return write_xlsx(path, CSV_COLUMNS, (_row(record, dates, day) for record, dates in rows), consents,
+                      centre_number=settings.centre_number, centre_name=settings.centre_name, written_on=day)
