@@ -138,6 +138,7 @@ def test_consent_views_fit(summer, width):
     check_fits(("consent", "check"), width, summer, whole=("before_results", "missing", "1001"))
     check_fits(("consent", "check", "--all"), width, summer, whole=("ok", "1000"))
     check_fits(("consent", "due-for-disposal"), width, summer, whole=("0042", "june-2025"))
+    check_fits(("consent", "check", "-q", "gce-a-level", "--on", "2026-08-12"), width, summer, whole=("seed:000",))
 
 
 @pytest.mark.parametrize("width", WIDTHS)

@@ -295,8 +295,10 @@ def _one_question(cal, qualification, on, ab, series, results_released, json) ->
             }
         )
     else:
+        from prs_cli.render.console import fill, width
+
         where = f" ({cal.series[series_id].name})" if series_id else ""
-        typer.echo(f"{'Valid' if finding.ok else 'Not valid'}{where}: {finding.message} ({finding.source}).")
+        typer.echo(fill(f"{'Valid' if finding.ok else 'Not valid'}{where}: {finding.message} ({finding.source}).", width()))
     if not finding.ok:
         raise typer.Exit(int(ExitCode.FINDING))
 
