@@ -11,7 +11,6 @@ import subprocess
 import sys
 import time
 
-import pytest
 
 
 def test_paths_names_every_file_prs_uses(cli, prs_home, tmp_path):
