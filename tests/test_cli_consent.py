@@ -65,11 +65,12 @@ def consent_row(consent_id: int) -> tuple:
 def test_one_question_before_results_is_not_valid(cli, prs_home):
     # seed:000: A level results Thu 13 Aug 2026; JCQ-RES: to candidates from 08:00
     result = ok(cli("consent", "check", "--qualification", "gce-a-level", "--on", "2026-08-12T16:00"), 1)
-    assert result.stdout == (
+    assert result.stdout.replace("\n", " ") == (  # 238 characters: wrapped at a space to fit 200 columns
         "Not valid (June 2026): consent given Wed 12 Aug 2026 at 16:00 is before results for GCE A level are "
-        "released to candidates on Thu 13 Aug 2026 at 08:00; the release to centres from Wed 12 Aug 2026 at 00:01 "
-        "is too early (seed:000; JCQ-RES).\n"
+        "released to candidates on Thu 13 Aug 2026 at 08:00; the release to centres from Wed 12 Aug 2026 at "
+        "00:01 is too early (seed:000; JCQ-RES). "
     )
+    assert [len(line) for line in result.stdout.splitlines()] == [198, 39]
     assert not paths.database_path().exists()  # no database needed, none created
 
 
