@@ -102,3 +102,15 @@ def test_consent_on_a_uk_date_and_time_is_kept_as_iso(cli):
     assert result.exit_code == 0, result.stderr
     answer = json.loads(result.stdout)
     assert (answer["given_on"], answer["given_at"]) == ("2026-08-13", "2026-08-13T10:30:00")
+
+
+def test_an_imported_form_may_name_boards_as_schools_do(cli, tmp_path):
+    form = tmp_path / "form.csv"
+    form.write_text("candidate number,awarding body,qualification,component,service,series\n"
+                    "0042,Eduqas,gce-a-level,A100U10-1,S1,june-2026\n0043,City & Guilds,l3-vtq,7908-012,S2,june 2026\n",
+                    encoding="utf-8")
+    result = cli("request", "import", str(form), "--today", "2026-08-20", "--json")
+    assert result.exit_code == 0, result.stderr
+    listed = json.loads(cli("request", "list", "--json").stdout)
+    assert [(r["candidate"], r["awarding_body"], r["series"]) for r in listed] == [
+        ("0042", "WJEC", "june-2026"), ("0043", "CG", "june-2026")]
