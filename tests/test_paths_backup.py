@@ -61,6 +61,7 @@ def test_backup_refuses_the_database_itself_a_folder_and_no_database(cli, prs_ho
     os.symlink(database, tmp_path / "link.sqlite3")
     assert "is the database itself" in cli("backup", str(tmp_path / "link.sqlite3")).stderr
     assert cli("backup", str(tmp_path)).stderr.startswith(f"Error: {tmp_path} is a folder; name the backup file")
+    assert cli("backup", "", "--db", "").stderr == "Error: . is a folder, not a prs database\n"
     assert database.read_bytes() == before
     other = tmp_path / "other.sqlite3"
     sqlite3.connect(other).execute("CREATE TABLE t (x)").connection.close()

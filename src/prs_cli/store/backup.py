@@ -26,6 +26,8 @@ def backup(database: Path, target: Path) -> Backup:
 
     if not database.exists():
         raise StorageError(f"no database at {database} yet; nothing to back up")
+    if database.is_dir():
+        raise StorageError(f"{database} is a folder, not a prs database")
     if any(_same_file(own, target) for own in (database, database.with_name(database.name + "-journal"))):
         raise InputError(f"{target} is the database itself; name another file for the backup")
     if target.is_dir():
