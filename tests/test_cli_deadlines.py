@@ -98,7 +98,7 @@ def test_unknown_codes_are_suggested(cli):
     assert result.exit_code == 2 and "did you mean" in result.stderr
 
 
-@pytest.mark.parametrize("bad", ["2026-02-30", "14/08/2026", "tomorrow", "2026-8-1"])
+@pytest.mark.parametrize("bad", ["2026-02-30", "14/08/26", "20260814", "tomorrow", "2026-8-1"])  # 14/08/2026 is read (issue 13)
 def test_impossible_today_is_refused(cli, bad):
     result = cli("deadlines", "--today", bad)
     assert result.exit_code == 2

@@ -44,6 +44,13 @@ def open_private(path: Path, *, encoding: str = "utf-8", newline: str | None = N
 def _atomic(path: Path) -> Iterator[BinaryIO]:
     """A binary file beside `path`, mode 0600 from the start; flushed, synced and renamed over
     `path` when the block ends, removed if it fails."""
+    with _temporary(path) as (handle, _):
+        yield handle
+
+
+@contextmanager
+def _temporary(path: Path) -> Iterator[tuple[BinaryIO, Path]]:
+    """_atomic's file, and its name (for writers that open it themselves)."""
     folder = path.parent if str(path.parent) else Path(".")
     if not folder.is_dir():
         raise InputError(f"cannot write {path}: folder {folder} does not exist")
@@ -55,7 +62,7 @@ def _atomic(path: Path) -> Iterator[BinaryIO]:
         if hasattr(os, "fchmod"):
             os.fchmod(fd, 0o600)
         with os.fdopen(fd, "wb") as handle:
-            yield handle
+            yield handle, Path(tmp)
             handle.flush()
             os.fsync(handle.fileno())
         os.replace(tmp, path)
@@ -66,3 +73,12 @@ def _atomic(path: Path) -> Iterator[BinaryIO]:
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+@contextmanager
+def private_file(path: Path) -> Iterator[Path]:
+    """For a writer that needs a file name rather than a handle (SQLite's backup): the name
+    of an empty file beside `path`, mode 0600 from the start, synced and renamed over `path`
+    when the block ends, removed if it fails."""
+    with _temporary(Path(path)) as (_, name):
+        yield name

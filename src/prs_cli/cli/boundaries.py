@@ -42,7 +42,7 @@ def import_boundaries(
         report = run(conn, paths.database_path(db), cal, scales, file, series=chosen, by=common.who(by))
     except FileProblems as problems:
         for problem in problems.problems:
-            common.note(problem)
+            common.note(problem, wrap=False)
         raise
     finally:
         conn.close()

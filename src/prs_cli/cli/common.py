@@ -113,9 +113,15 @@ def print_json(data) -> None:
     typer.echo(dumps(data))
 
 
-def note(message: str) -> None:
-    """A remark for the person, on stderr, so it never mixes with JSON on stdout."""
-    typer.echo(message, err=True)
+def note(message: str, *, wrap: bool = True) -> None:
+    """A remark for the person, on stderr, so it never mixes with JSON on stdout; wrapped at
+    spaces to the width stderr is given, unless `wrap` is False (a FILE:LINE: problem, which
+    editors and grep read one to a line)."""
+    import sys
+
+    from prs_cli.render.console import fill, width
+
+    typer.echo(fill(message, width(sys.stderr)) if wrap else message, err=True)
 
 
 Db = Annotated[

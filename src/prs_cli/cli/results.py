@@ -62,7 +62,7 @@ def import_results(
                      record_outcomes=record_outcomes, outcome_on=on)
     except FileProblems as problems:
         for problem in problems.problems:
-            common.note(problem)
+            common.note(problem, wrap=False)
         raise
     finally:
         conn.close()
