@@ -21,7 +21,8 @@ LONG_NAME = "Featherstonehaugh-Smythe"
 def summer(tmp_path_factory):
     """A season's log in a home of its own (built once): boards and services in rotation,
     long names, submitted, answered, withdrawn and late requests, consent good, early and
-    missing, a June 2025 consent due for disposal, and a centre with long settings."""
+    missing, a June 2025 consent due for disposal, a centre with long settings, and a
+    broadsheet of results a few marks below a boundary (for triage)."""
     home = tmp_path_factory.mktemp("summer")
     env = {"PRS_HOME": str(home), "COLUMNS": "200"}
     runner = CliRunner()
@@ -51,6 +52,19 @@ def summer(tmp_path_factory):
        "--series", "june-2025", "--today", "2025-08-22")
     ok("request", "submit", "13", "--received", "2025-08-22", "--today", "2025-08-22")
     ok("request", "outcome", "13", "--on", "2025-08-29", "--grade-after", "5", "--today", "2025-08-29")
+    (home / "boundaries.csv").write_text(
+        "Awarding Body,Qualification,Subject,Component,Grade,Mark,Max Mark\n"
+        + "".join(f"AQA,gce-a-level,Mathematics,7357/1,{grade},{mark},100\n" for grade, mark in (("A*", 80), ("A", 70), ("B", 60), ("C", 50))),
+        encoding="utf-8",
+    )
+    (home / "results.csv").write_text(
+        "Candidate No,Candidate Name,Awarding Body,Qualification,Subject,Component,Mark,Grade,Max Mark\n"
+        + "".join(f"{2000 + n},Candidate {n} {LONG_NAME},AQA,gce-a-level,Mathematics,7357/1,{mark},{grade},100\n"
+                  for n, (mark, grade) in enumerate(((69, "B"), (58, "C"), (49, "D"), (78, "A")))),
+        encoding="utf-8",
+    )
+    ok("boundaries", "import", str(home / "boundaries.csv"), "--series", "june-2026", "--today", "2026-08-14")
+    ok("results", "import", str(home / "results.csv"), "--series", "june-2026", "--today", "2026-08-14")
     ok("config", "set", "centre_number", "12345")
     ok("config", "set", "centre_name", "St Example's Church of England Academy and Sixth Form College")
     ok("config", "set", "authorised_staff", "alice.anderson,bob.brown,carol.long-name,dave.davies,eve.evans")
@@ -91,7 +105,7 @@ def data_words(value) -> set[str]:
 def check_fits(args, width: int, home, *, whole=(), words=(), today=TODAY, as_json=None) -> str:
     """Run `prs ARGS` with COLUMNS=width; assert no line of stdout or stderr is wider, no word
     of `words` nor of the command's JSON answer (`as_json`: its arguments, default ARGS
-    --json) is split across lines, and each of `whole` appears whole. Returns stdout."""
+    --json; () for none) is split across lines, and each of `whole` appears whole. Returns stdout."""
     runner = CliRunner()
     env = {"PRS_HOME": str(home), "COLUMNS": str(width), "PRS_TODAY": today}
     result = runner.invoke(app, list(args), env=env)
@@ -99,8 +113,10 @@ def check_fits(args, width: int, home, *, whole=(), words=(), today=TODAY, as_js
     for stream in (result.stdout, result.stderr):
         widest = max((cells(line) for line in stream.splitlines()), default=0)
         assert widest <= width, (args, width, widest)
-    answer = runner.invoke(app, list(as_json or (*args, "--json")), env=env)
-    vocabulary = set(words) | data_words(json.loads(answer.stdout))
+    vocabulary = set(words)
+    if as_json != ():  # (): the command has no --json; `words` are the words to keep whole
+        answer = runner.invoke(app, list(as_json or (*args, "--json")), env=env)
+        vocabulary |= data_words(json.loads(answer.stdout))
     text = result.stdout + result.stderr
     assert split_words(text, sorted(w for w in vocabulary if len(w) > 1)) == [], (args, width)
     for word in whole:
@@ -153,6 +169,28 @@ def test_agenda_views_fit(summer, width):
 def test_status_and_config_fit(summer, width):
     check_fits(("status",), width, summer, whole=(*BOARDS, "PS2", "Fees:"), words=("submitted", "completed"))
     check_fits(("config", "show"), width, summer, whole=("carol.long-name", "Academy"))
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_checklist_and_triage_fit(summer, width):
+    check_fits(("checklist",), width, summer, whole=("key-dates", "seed:000", "[!]"), today="2026-08-20")
+    listed = check_fits(("triage",), width, summer, whole=(LONG_NAME, "7357/1", "S1"), today="2026-08-14")
+    assert "1 short of A at 70" in listed
+    check_fits(("boundaries", "list"), width, summer, whole=("7357/1",))
+    check_fits(("results", "import", str(summer / "results.csv"), "--series", "june-2026", "--by", "EO"), width, summer,
+               whole=("Imported", "purge"), words=("June", "personal"), today="2026-08-14")
+    check_fits(("boundaries", "import", str(summer / "boundaries.csv"), "--series", "june-2026", "--by", "EO"), width,
+               summer, whole=("Imported",), today="2026-08-14")
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_documents_remarks_fit(summer, width, tmp_path):
+    """The commands that write documents say on stderr what they wrote: wrapped to the width."""
+    words = ("Wrote", "timeline", "published", "consent", "letter")
+    check_fits(("timeline", "--out", str(tmp_path / "season.html")), width, summer, as_json=(), words=words,
+               whole=("June 2026",))
+    check_fits(("letters", "--out", str(tmp_path / "letters")), width, summer, as_json=(), words=words)
+    check_fits(("consent", "form", "--missing", "--out", str(tmp_path / "forms")), width, summer, as_json=(), words=words)
 
 
 @pytest.mark.parametrize("width", WIDTHS)
