@@ -147,9 +147,9 @@ def test_services_the_board_does_not_offer(cli, options, message):
         (["--candidate", "12345"], "the candidate number must be exactly 4 digits (for example 0042)"),
         (["--candidate", "abcd"], "the candidate number must be exactly 4 digits (for example 0042)"),
         (["--uci", "5220401234"], "the UCI must be 13 characters, digits and capital letters only"),
-        (["--today", "2026-02-30"], "--today '2026-02-30' is not a real date; write it as YYYY-MM-DD, for example 2026-08-20"),
+        (["--today", "2026-02-30"], "--today '2026-02-30' is not a real date; write it as DD/MM/YYYY or YYYY-MM-DD, for example 20/08/2026 or 2026-08-20"),
         (["--service", "CE1", "--ab", "CAMBRIDGE", "-q", "cambridge-english", "--series", "", "--results-released", "2026-02-30"],
-         "--results-released '2026-02-30' is not a real date; write it as YYYY-MM-DD, for example 2026-08-20"),
+         "--results-released '2026-02-30' is not a real date; write it as DD/MM/YYYY or YYYY-MM-DD, for example 20/08/2026 or 2026-08-20"),
         (["--follows", "42"], "no request 42 in the log; 'prs request list' shows the ids"),
     ],
 )
@@ -185,7 +185,7 @@ def test_impossible_dates_on_transitions(cli):
     ok(add(cli))
     refused(
         cli("request", "submit", "1", "--received", "2026-02-30", "--today", "2026-09-01"),
-        "--received '2026-02-30' is not a real date; write it as YYYY-MM-DD, for example 2026-08-20",
+        "--received '2026-02-30' is not a real date; write it as DD/MM/YYYY or YYYY-MM-DD, for example 20/08/2026 or 2026-08-20",
     )
 
 

@@ -14,25 +14,30 @@ from datetime import date, datetime
 from prs_cli.errors import InputError
 
 LONDON = "Europe/London"
-# The documented forms only: datetime.fromisoformat also reads 20260813, 2026-W33-4 and
-# digits from other scripts, none of which an officer means as a date.
-_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
-_MOMENT = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}[T ][0-9]{2}:[0-9]{2}(:[0-9]{2})?([+-][0-9]{2}:[0-9]{2}|Z)?")
 # Dates prs can reason about: far-off years (9999-12-25) would overflow the date arithmetic.
 YEARS = (2000, 2099)
+# The documented forms only: datetime.fromisoformat also reads 20260813, 2026-W33-4 and
+# digits from other scripts, none of which an officer means as a date.
+_ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+_UK_DATE = re.compile(r"([0-9]{1,2})/([0-9]{1,2})/([0-9]{4})")
+_ISO_MOMENT = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}[T ][0-9]{2}:[0-9]{2}(:[0-9]{2})?(Z|[+-][0-9]{2}:?[0-9]{2})?")
+_UK_MOMENT = re.compile(r"([0-9]{1,2}/[0-9]{1,2}/[0-9]{4})[T ]([0-9]{1,2}):([0-9]{2})")
+DATE_FORMS = "DD/MM/YYYY or YYYY-MM-DD, for example 20/08/2026 or 2026-08-20"
 
 
 def parse_date(text: str, what: str = "date") -> date:
-    """A strict YYYY-MM-DD date, or one clear sentence saying what is wrong."""
+    """The one date parser: DD/MM/YYYY, the way UK offices write dates, or YYYY-MM-DD; any
+    other form (20260820, 20/08/26, words) or an impossible date is one sentence naming both."""
     value = text.strip()
     try:
-        if not _DATE.fullmatch(value):
-            raise ValueError
-        return _in_range(date.fromisoformat(value), text, what)
+        if _ISO_DATE.fullmatch(value):
+            return _in_range(date.fromisoformat(value), text, what)
+        uk = _UK_DATE.fullmatch(value)
+        if uk:
+            return _in_range(date(int(uk[3]), int(uk[2]), int(uk[1])), text, what)
     except ValueError:
-        raise InputError(
-            f"{what} {text!r} is not a real date; write it as YYYY-MM-DD, for example 2026-08-20"
-        ) from None
+        pass
+    raise InputError(f"{what} {text!r} is not a real date; write it as {DATE_FORMS}") from None
 
 
 def _in_range(day: date, text: str, what: str) -> date:
@@ -42,18 +47,24 @@ def _in_range(day: date, text: str, what: str) -> date:
 
 
 def parse_date_or_datetime(text: str, what: str = "date") -> tuple[date, datetime | None]:
-    """A date, or a date with a time (YYYY-MM-DDTHH:MM or 'YYYY-MM-DD HH:MM'), local UK time."""
+    """A date (as parse_date reads it), or a date with a time, local UK time:
+    DD/MM/YYYY HH:MM, or YYYY-MM-DDTHH:MM (a space for the T will do)."""
     value = text.strip()
-    if len(value) == 10:
+    if _ISO_DATE.fullmatch(value) or _UK_DATE.fullmatch(value):
         return parse_date(value, what), None
     try:
-        if not _MOMENT.fullmatch(value):
+        uk = _UK_MOMENT.fullmatch(value)
+        if uk:
+            day = parse_date(uk[1], what)
+            moment = datetime(day.year, day.month, day.day, int(uk[2]), int(uk[3]))
+        elif _ISO_MOMENT.fullmatch(value):
+            moment = datetime.fromisoformat(value.replace(" ", "T", 1).replace("Z", "+00:00"))
+        else:
             raise ValueError
-        moment = datetime.fromisoformat(value.replace(" ", "T", 1).replace("Z", "+00:00"))
-    except ValueError:
+    except (ValueError, InputError):
         raise InputError(
-            f"{what} {text!r} is not a real date and time; write YYYY-MM-DD or "
-            "YYYY-MM-DDTHH:MM, for example 2026-08-13T09:15"
+            f"{what} {text!r} is not a real date and time; write DD/MM/YYYY HH:MM or YYYY-MM-DDTHH:MM "
+            "(or the date alone), for example 13/08/2026 09:15 or 2026-08-13T09:15"
         ) from None
     if moment.tzinfo is not None:
         from zoneinfo import ZoneInfo

@@ -106,8 +106,14 @@ def _atomic(path: Path) -> Iterator[BinaryIO]:
         with _straight(path) as handle:
             yield handle
         return
-    path = Path(os.path.realpath(path))
-    folder = path.parent
+    with _temporary(Path(os.path.realpath(path))) as (handle, _):
+        yield handle
+
+
+@contextmanager
+def _temporary(path: Path) -> Iterator[tuple[BinaryIO, Path]]:
+    """_atomic's file, and its name (for writers that open it themselves, as SQLite's backup)."""
+    folder = path.parent if str(path.parent) else Path(".")
     if not folder.is_dir():
         raise InputError(f"cannot write {path}: folder {folder} does not exist")
     _remove_leftovers(folder)
@@ -119,7 +125,7 @@ def _atomic(path: Path) -> Iterator[BinaryIO]:
         if hasattr(os, "fchmod"):
             os.fchmod(fd, 0o600)
         with os.fdopen(fd, "wb") as handle:
-            yield handle
+            yield handle, Path(tmp)
             handle.flush()
             os.fsync(handle.fileno())
         os.replace(tmp, path)
@@ -176,3 +182,12 @@ def _straight(path: Path) -> Iterator[BinaryIO]:
             yield handle
     except OSError as exc:
         raise InputError(f"cannot write {path} ({exc.strerror})") from None
+
+
+@contextmanager
+def private_file(path: Path) -> Iterator[Path]:
+    """For a writer that needs a file name rather than a handle (SQLite's backup): the name
+    of an empty file beside `path`, mode 0600 from the start, synced and renamed over `path`
+    when the block ends, removed if it fails."""
+    with _temporary(Path(path)) as (_, name):
+        yield name

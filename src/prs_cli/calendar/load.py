@@ -244,9 +244,20 @@ def check_rules(parsed: _Parsed) -> list[DataProblem]:
             _window_note(check, (*where, "request_window"), service.request_window)
         if service.completion and service.completion.days <= 0:
             check.fail((*where, "completion", "days"), "completion days must be positive")
+    from prs_cli.codes import fold
+
+    named = {fold(code): f"awarding body {code}" for code in rules.awarding_bodies}
     for code, body in rules.awarding_bodies.items():
         where = ("awarding_bodies", code)
         check.codes((*where, "qualifications"), body.qualifications, quals, "qualification")
+        for index, alias in enumerate(body.aliases):  # each names one board only
+            key = fold(alias)
+            if not key:
+                check.fail((*where, "aliases", index), "an alias is empty")
+            elif key in named:
+                check.fail((*where, "aliases", index), f"alias {alias!r} is already {named[key]}")
+            else:
+                named[key] = f"an alias of {code}"
         for service_code, offer in body.services.items():
             at = (*where, "services", service_code)
             if service_code not in services:

@@ -144,6 +144,7 @@ class AwardingBody(NamedTuple):
     fees: tuple[Fee, ...] = ()
     follows_jcq: bool = True
     notes: str | None = None
+    aliases: tuple[str, ...] = ()  # names officers type for it (EDEXCEL for PEARSON); shown as the code
 
 
 class Release(NamedTuple):

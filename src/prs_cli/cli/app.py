@@ -27,9 +27,11 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "results": ("prs_cli.cli.results", "app", "Results broadsheets: import them, and dispose of them when their series is over."),
     "boundaries": ("prs_cli.cli.boundaries", "app", "Grade boundaries: import them from CSV and list those held."),
     "triage": ("prs_cli.cli.triage", "triage", "Who should ask for a review: results a few marks below the next grade's boundary, closest first, with the services still open and any request already logged."),
-    "export": ("prs_cli.cli.export", "export", "Write the tracking log (--csv, safe to open in a spreadsheet) or a calendar feed (--ics)."),
+    "export": ("prs_cli.cli.export", "export", "Write the tracking log (--csv, safe to open in a spreadsheet; --xlsx, an Excel workbook) or a calendar feed (--ics)."),
     "checklist": ("prs_cli.cli.checklist", "app", "The results-day and post-results tasks dated for a series, ticked as they are done."),
     "config": ("prs_cli.cli.config", "app", "Show and change the centre's settings."),
+    "paths": ("prs_cli.cli.where", "paths", "Where prs keeps its files: settings, database, cache and your own calendar folder."),
+    "backup": ("prs_cli.cli.backup", "backup", "Copy the database to FILE, consistent even while others are writing to it."),
     "data": ("prs_cli.cli.data", "app", "Check the calendar files and list the sources of their facts."),
 }
 
@@ -126,7 +128,7 @@ app = typer.Typer(
     cls=_PrsGroup,
     help="Post-results services for exams officers: deadlines, requests, consent and what is due.",
     no_args_is_help=True,
-    add_completion=False,
+    add_completion=True,  # --install-completion / --show-completion: bash, zsh, fish, PowerShell
     rich_markup_mode=None,
     pretty_exceptions_enable=False,
     context_settings={"help_option_names": ["-h", "--help"]},

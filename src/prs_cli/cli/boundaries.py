@@ -42,17 +42,20 @@ def import_boundaries(
         report = run(conn, paths.database_path(db), cal, scales, file, series=chosen, by=common.who(by))
     except FileProblems as problems:
         for problem in problems.problems:
-            common.note(problem)
+            common.note(problem, wrap=False)
         raise
     finally:
         conn.close()
     if json:
         common.print_json({"series": report.series, "components": report.sets, "boundaries": report.boundaries})
         return
-    typer.echo(
+    from prs_cli.render.console import fill, width
+
+    typer.echo(fill(
         f"Imported {report.boundaries} boundar{'ies' if report.boundaries != 1 else 'y'} for {report.sets} "
-        f"component{'s' if report.sets != 1 else ''} or subject{'s' if report.sets != 1 else ''} in {cal.series[report.series].name}."
-    )
+        f"component{'s' if report.sets != 1 else ''} or subject{'s' if report.sets != 1 else ''} in {cal.series[report.series].name}.",
+        width(),
+    ))
 
 
 @app.command("list")
@@ -89,11 +92,10 @@ def list_boundaries(
     if not sets:
         common.note("No grade boundaries held; import them with 'prs boundaries import FILE.csv'.")
         return
-    import textwrap
+    from prs_cli.render.console import fill, width
 
-    from prs_cli.render.triage import width
-
+    room = width()
     for s in sets:
         head = f"{s.series} {s.awarding_body} {s.qualification} {s.subject or ''} {s.component or '(whole)'}".replace("  ", " ")
         grades = ", ".join(f"{b.grade} {b.mark}" for b in s.grades) + (f" (of {s.max_mark})" if s.max_mark else "")
-        typer.echo(textwrap.fill(f"{head}: {grades}", width(), subsequent_indent="  ", break_long_words=False, break_on_hyphens=False))
+        typer.echo(fill(f"{head}: {grades}", room, hanging="  "))

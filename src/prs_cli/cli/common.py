@@ -115,11 +115,17 @@ def print_json(data) -> None:
     typer.echo(dumps(data))
 
 
-def note(message: str) -> None:
-    """A remark for the person, on stderr, so it never mixes with JSON on stdout."""
+def note(message: str, *, wrap: bool = True) -> None:
+    """A remark for the person, on stderr, so it never mixes with JSON on stdout; control
+    characters made visible, and wrapped at spaces to the width stderr is given, unless `wrap` is
+    False (a FILE:LINE: problem, which editors and grep read one to a line)."""
+    import sys
+
+    from prs_cli.render.console import fill, width
     from prs_cli.render.text import visible_lines
 
-    typer.echo(visible_lines(message), err=True)
+    message = visible_lines(message)
+    typer.echo(fill(message, width(sys.stderr)) if wrap else message, err=True)
 
 
 Db = Annotated[

@@ -22,8 +22,10 @@ def show(json: common.Json = False) -> None:
     if json:
         common.print_json({"file": str(path), "exists": path.exists(), "settings": settings.as_dict()})
         return
+    from prs_cli.render.console import fill, width
+
     for key, value in settings.as_dict().items():
-        typer.echo(visible(f"{key}: {_shown(key, value)}"))
+        typer.echo(fill(visible(f"{key}: {_shown(key, value)}"), width(), hanging="  "))
     if not path.exists():
         common.note(f"No settings file yet ({path}); these are the defaults. Set one with 'prs config set'.")
 

@@ -1,7 +1,7 @@
 """`prs export`: the request log as files an officer keeps beside prs.
 
 Each format is one option; at least one must be asked for. service/export.py gathers what goes
-in; render/ writes each format (csvout.py, ics.py), owner-only and atomically.
+in; render/ writes each format (csvout.py, xlsxout.py, ics.py), owner-only and atomically.
 """
 
 from __future__ import annotations
@@ -16,6 +16,10 @@ from prs_cli.cli import common
 
 def export(
     csv_file: Annotated[Optional[Path], typer.Option("--csv", metavar="FILE", help="Write the tracking log as CSV (owner-only).")] = None,
+    xlsx_file: Annotated[
+        Optional[Path],
+        typer.Option("--xlsx", metavar="FILE", help="Write the tracking log and the consents as an Excel workbook (owner-only)."),
+    ] = None,
     ics_file: Annotated[
         Optional[Path],
         typer.Option("--ics", metavar="FILE", help="Write key dates, internal and board deadlines and open requests' completion dates as an iCalendar feed (owner-only)."),
@@ -29,22 +33,24 @@ def export(
     json: common.Json = False,
     data_dir: common.DataDir = None,
 ) -> None:
-    """Write the tracking log (--csv, safe to open in a spreadsheet) or a calendar feed (--ics)."""
+    """Write the tracking log (--csv, safe to open in a spreadsheet; --xlsx, an Excel workbook) or a calendar feed (--ics)."""
     from prs_cli import config
     from prs_cli.errors import InputError
     from prs_cli.service.export import export as gather
 
-    if csv_file is None and ics_file is None:
-        raise InputError("say what to write, for example --csv log.csv or --ics dates.ics")
+    if csv_file is None and ics_file is None and xlsx_file is None:
+        raise InputError("say what to write, for example --csv log.csv, --xlsx log.xlsx or --ics dates.ics")
     day = common.today(today)
     cal = common.calendar(data_dir)
     feed_filters = settings = None
     if ics_file is not None:
         feed_filters = common.calendar_filters(cal, series, ab, qualification, service)
-        settings = config.load()  # the centre's lead time before each board deadline
+    if ics_file is not None or xlsx_file is not None:
+        settings = config.load()  # the centre's lead time before each board deadline; its number and name
     found = gather(
-        common.database(db), cal, settings, today=day, log=csv_file is not None, feed_filters=feed_filters,
-        targets=[p for p in (csv_file, ics_file) if p is not None],
+        common.database(db), cal, settings, today=day, log=csv_file is not None or xlsx_file is not None,
+        consents=xlsx_file is not None, feed_filters=feed_filters,
+        targets=[p for p in (csv_file, xlsx_file, ics_file) if p is not None],
     )
     written = []
     if csv_file is not None:
@@ -53,6 +59,17 @@ def export(
 
         count = write_csv(csv_file, CSV_COLUMNS, map(csv_row, found.log))
         written.append({"format": "csv", "path": str(csv_file), "requests": count})
+    if xlsx_file is not None:
+        from itertools import starmap
+
+        from prs_cli.render.requests import CSV_COLUMNS, csv_row
+        from prs_cli.render.xlsxout import consent_row, write_xlsx
+
+        count, consents = write_xlsx(
+            xlsx_file, CSV_COLUMNS, map(csv_row, found.log), starmap(consent_row, found.consents),
+            centre_number=settings.centre_number, centre_name=settings.centre_name, written_on=day,
+        )
+        written.append({"format": "xlsx", "path": str(xlsx_file), "requests": count, "consents": consents})
     if ics_file is not None:
         from prs_cli.clock import now_utc
         from prs_cli.files import write_private

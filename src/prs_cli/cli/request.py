@@ -332,7 +332,7 @@ def import_requests(
     result = check_and_store(common.database(db), cal, file, today=day, by=who, progress=progress)
     if result.problems:
         for problem in result.problems:
-            common.note(problem)
+            common.note(problem, wrap=False)
         raise InputError(f"{len(result.problems)} of {result.rows} rows in {file} have problems; nothing was imported")
     stored = result.stored
     from prs_cli.render.requests import encoding_note

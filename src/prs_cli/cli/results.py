@@ -62,7 +62,7 @@ def import_results(
                      record_outcomes=record_outcomes, outcome_on=on)
     except FileProblems as problems:
         for problem in problems.problems:
-            common.note(problem)
+            common.note(problem, wrap=False)
         raise
     finally:
         conn.close()
@@ -87,7 +87,7 @@ def _print_import(cal, report, record_outcomes: bool) -> None:
 
     name = cal.series[report.series].name
     held = report.rows - report.added
-    typer.echo(
+    _say(
         f"Imported {report.rows} result{'s' if report.rows != 1 else ''} for {name}"
         + (f" ({report.added} new, {held} already held)" if held else "")
         + "."
@@ -118,12 +118,12 @@ def _print_import(cal, report, record_outcomes: bool) -> None:
 
 
 def _say(text: str, *, err: bool = False) -> None:
-    """One message, wrapped to the width (a long sentence never runs past the terminal's edge)."""
-    import textwrap
+    """One message, wrapped at spaces to the width of its stream (render.console.width)."""
+    import sys
 
-    from prs_cli.render.triage import width
+    from prs_cli.render.console import fill, width
 
-    typer.echo(textwrap.fill(text, width(), subsequent_indent="  ", break_long_words=False, break_on_hyphens=False), err=err)
+    typer.echo(fill(text, width(sys.stderr if err else None), hanging="    " if text.startswith("  ") else "  "), err=err)
 
 
 @app.command("purge")

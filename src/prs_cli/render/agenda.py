@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections import Counter
 from datetime import date
 
-from prs_cli.render.console import SEVERITY_STYLE, console, days_phrase
+from prs_cli.render.console import SEVERITY_STYLE, TEXT_MIN, Column, View, days_phrase, fill, print_table, width
 from prs_cli.render.text import visible
 from prs_cli.rules.days import when
 
@@ -57,19 +57,24 @@ def counts_line(items, days: int) -> str:
 
 
 def agenda_table(items, today: date, days: int) -> None:
-    from rich.table import Table
+    """Date, days left and what; narrower, the days left under the date."""
     from rich.text import Text
 
-    table = Table(title=Text(f"What is due, {when(today)}: {counts_line(items, days)}"), title_justify="left")
-    table.add_column("Date", no_wrap=True)
-    table.add_column("Left", no_wrap=True, justify="right")
-    table.add_column("What")
-    for item in items:
-        what = Text(visible(item.title))
+    def what(item) -> Text:
+        text = Text(visible(item.title))
         if item.detail:
-            what.append("\n" + visible(item.detail), style="dim")
-        table.add_row(when(item.date), days_phrase(item.days_left), what, style=SEVERITY_STYLE[item.severity])
-    console().print(table)
+            text.append("\n" + visible(item.detail), style="dim")
+        return text
+
+    main = Column("What", wrap=True, least=TEXT_MIN)
+    views = (
+        View((Column("Date"), Column("Left", right=True), main),
+             lambda item: (when(item.date), days_phrase(item.days_left), what(item))),
+        View((Column("Date, left"), main),
+             lambda item: (f"{when(item.date)}\n{days_phrase(item.days_left)}", what(item))),
+    )
+    print_table(f"What is due, {when(today)}: {counts_line(items, days)}", views, items,
+                lambda item: SEVERITY_STYLE[item.severity])
 
 
 def header(settings, today: date) -> str:
@@ -77,18 +82,20 @@ def header(settings, today: date) -> str:
     return visible(f"Post-results summary for {centre or 'your centre'}, {when(today)}")
 
 
-def agenda_text(items, today: date, days: int, settings) -> str:
-    """The cron mail: heading, counts, then the items under their severity, plain ASCII layout."""
-    lines = [header(settings, today), "", counts_line(items, days) + "."]
+def agenda_text(items, today: date, days: int, settings, room: int | None = None) -> str:
+    """The cron mail: heading, counts, then the items under their severity, plain ASCII
+    layout, each line wrapped at spaces to `room` columns (default: the output's width)."""
+    room = width() if room is None else room
+    lines = [fill(header(settings, today), room), "", fill(counts_line(items, days) + ".", room)]
     for severity, heading in HEADINGS.items():
         group = [i for i in items if i.severity == severity]
         if not group:
             continue
         lines += ["", f"{heading.upper()} ({len(group)})"]
         for item in group:
-            lines.append(f"- {when(item.date)} ({days_phrase(item.days_left)}): {visible(item.title)}")
+            lines.append(fill(f"{when(item.date)} ({days_phrase(item.days_left)}): {visible(item.title)}", room, "- "))
             if item.detail:
-                lines.append(f"    {visible(item.detail)}")
+                lines.append(fill(visible(item.detail), room, "    "))
     if not items:
         lines += ["", "Nothing is overdue or due in the window."]
     return "\n".join(lines) + "\n"

@@ -4,14 +4,8 @@ from __future__ import annotations
 
 import textwrap
 
+from prs_cli.render.console import width
 from prs_cli.rules.days import when
-
-
-def width() -> int:
-    """The terminal's width, else COLUMNS, else 80 (shutil reads COLUMNS first)."""
-    import shutil
-
-    return max(40, shutil.get_terminal_size((80, 24)).columns)
 
 
 def record(row) -> dict:
@@ -42,7 +36,8 @@ def _mark(row, today) -> str:
 
 def checklist_text(view, columns: int | None = None) -> str:
     """The series' tasks then its retention log: a mark, the date and key on one line, the
-    title and how the date was worked out wrapped below, no line wider than `columns`."""
+    title and how the date was worked out wrapped below, no line wider than `columns`
+    (default: the output's width, render.console.width)."""
     columns = columns or width()
     tasks = [r for r in view.rows if r.kind == "task"]
     kept = [r for r in view.rows if r.kind == "retention"]

@@ -2,7 +2,23 @@
 
 from __future__ import annotations
 
+from prs_cli.render.console import TEXT_MIN, Column, View, fill, print_table, width
 from prs_cli.rules.days import when
+
+_WHY = Column("Status, why", wrap=True, least=TEXT_MIN)
+
+# Narrower views of the check table: the status over its reason, then also the candidate and
+# service under the request's id.
+_CHECK_NARROWER = (
+    View(
+        (Column("Request"), Column("Candidate"), Column("Service"), _WHY),
+        lambda cells: (cells[0], cells[1], cells[2], f"{cells[3]}\n{cells[4]}"),
+    ),
+    View(
+        (Column("Request"), _WHY),
+        lambda cells: ("\n".join(cells[:3]), f"{cells[3]}\n{cells[4]}"),
+    ),
+)
 
 
 def consent_json(consent) -> dict:
@@ -71,7 +87,7 @@ def check_table(rows, title: str) -> int:
         ("" if row.ok else "bold red", (str(row.request_id), row.candidate or "-", row.service, row.status, row.message))
         for row in rows
     )
-    return stream_table(title, ("Request", "Candidate", "Service", "Status", "Why"), lines, no_wrap=(0, 1, 2, 3))
+    return stream_table(title, ("Request", "Candidate", "Service", "Status", "Why"), lines, no_wrap=(0, 1, 2, 3), narrower=_CHECK_NARROWER)
 
 
 def answer_json(answer) -> dict:
@@ -92,9 +108,10 @@ def answer_json(answer) -> dict:
 
 
 def answer_text(answer, calendar) -> str:
+    """The one-question answer, wrapped at spaces to the width."""
     finding = answer.finding
     where = f" ({calendar.series[answer.series].name})" if answer.series else ""
-    return f"{'Valid' if finding.ok else 'Not valid'}{where}: {finding.message} ({finding.source})."
+    return fill(f"{'Valid' if finding.ok else 'Not valid'}{where}: {finding.message} ({finding.source}).", width())
 
 
 def retention_json(consent, kept) -> dict:
@@ -133,23 +150,30 @@ def purge_lines(result) -> list[str]:
 
 
 def retention_table(items, title: str) -> None:
-    from rich.table import Table
-    from rich.text import Text
+    """(consent, Retention) pairs: every column where the width allows; narrower, the
+    series, what it covers and its requests go on a line under the reason."""
 
-    from prs_cli.render.console import console
-    from prs_cli.render.text import visible
+    def why(kept) -> str:
+        return f"{kept.keep_until.rule} ({kept.keep_until.source})"
 
-    table = Table(title=title, title_justify="left")
-    for name in ("Consent", "Candidate", "Series", "Covers", "Requests", "Keep until", "Why"):
-        table.add_column(name, no_wrap=name not in ("Why", "Requests"))
-    for consent, kept in items:
-        table.add_row(*(Text(visible(cell)) for cell in (
-            str(consent.id),
-            consent.candidate or "-",
-            consent.series or "-",
-            ", ".join(consent.covers),
-            ", ".join(str(r) for r in kept.covered) or "-",
-            when(kept.keep_until.date),
-            f"{kept.keep_until.rule} ({kept.keep_until.source})",
-        )))
-    console().print(table)
+    def covered(kept) -> str:
+        return ", ".join(str(r) for r in kept.covered) or "-"
+
+    views = (
+        View(
+            tuple(Column(name, wrap=name in ("Why", "Requests"), least=TEXT_MIN if name == "Why" else 0)
+                  for name in ("Consent", "Candidate", "Series", "Covers", "Requests", "Keep until", "Why")),
+            lambda item: (
+                str(item[0].id), item[0].candidate or "-", item[0].series or "-", ", ".join(item[0].covers),
+                covered(item[1]), when(item[1].keep_until.date), why(item[1]),
+            ),
+        ),
+        View(
+            (Column("Consent"), Column("Candidate"), Column("Keep until"), Column("Why", wrap=True, least=TEXT_MIN)),
+            lambda item: (
+                str(item[0].id), item[0].candidate or "-", when(item[1].keep_until.date),
+                f"{item[0].series or '-'}; covers {', '.join(item[0].covers)}; requests {covered(item[1])}\n{why(item[1])}",
+            ),
+        ),
+    )
+    print_table(title, views, items)

@@ -2,61 +2,61 @@
 
 from __future__ import annotations
 
-from prs_cli.render.console import console, days_phrase
+from prs_cli.render.console import Column, View, days_phrase, print_table
 from prs_cli.render.text import visible
 from prs_cli.rules.days import when
 
-NARROW = 100  # below this many columns, six columns leave "What" no room: three are used
-
 
 def deadlines_table(items, today) -> None:
-    from rich.table import Table
+    """Every column where the width allows; narrower, the series, boards and source go on a
+    line under the title, and then the days left under the date."""
     from rich.text import Text
 
-    out = console()
-    narrow = out.width < NARROW
-    one_series = len({item.series for item in items}) == 1
-    table = Table(title=f"Dates that matter, from {when(today)}", title_justify="left")
-    if narrow:
-        # the date with its countdown, the series (when several), and what it is with who and
-        # the source under it: every line fits 80 columns without cutting a word
-        columns = [("Date", {"max_width": 16})]
-        columns += [] if one_series else [("Series", {"overflow": "fold", "max_width": 9})]
-        columns += [("What", {"ratio": 1})]
-    else:
-        columns = [
-            ("Date", {"no_wrap": True}),
-            ("Left", {"no_wrap": True, "justify": "right"}),
-            ("Series", {"no_wrap": True}),
-            ("What", {}),
-            ("Boards", {}),
-            ("Source", {}),
-        ]
-    for name, options in columns:
-        table.add_column(name, **options)
-    if narrow:
-        table.expand = True
-    for item in items:
+    def date_lines(item, stacked: bool) -> list[str]:
+        text = when(item.date)
+        if item.time is not None and item.date is not None:
+            text += f" {item.time:%H:%M}"
+        if not stacked:
+            return [text + (" (provisional)" if item.provisional else "")]
+        return [text, "(provisional)"] if item.provisional else [text]
+
+    def what(item, details: bool) -> Text:
+        text = Text(visible(item.title))
+        if details:
+            text.append(f"\n{item.series}; boards: {boards(item)}; source: {item.source}", style="dim")
+        if item.note and (item.provisional or item.date is None or item.kind == "request_deadline"):
+            text.append("\n" + visible(item.note), style="dim")
+        return text
+
+    def boards(item) -> str:
+        return ", ".join(item.awarding_bodies) if item.awarding_bodies else "all"
+
+    def left(item) -> str:
+        return days_phrase(item.days_left(today), counting=True)
+
+    main = Column("What", wrap=True, least=48)  # long notes: wider than most text columns
+    date_column, left_column = Column("Date"), Column("Left", right=True)
+    views = (
+        View(
+            (date_column, left_column, Column("Series"), main, Column("Boards", wrap=True, least=20), Column("Source")),
+            lambda item: ("\n".join(date_lines(item, False)), left(item), item.series, what(item, False), boards(item), Text(item.source)),
+        ),
+        View(
+            (date_column, left_column, main),
+            lambda item: ("\n".join(date_lines(item, True)), left(item), what(item, True)),
+        ),
+        View(
+            (Column("Date, days left"), main),
+            lambda item: ("\n".join([*date_lines(item, True), left(item)]), what(item, True)),
+        ),
+    )
+
+    def style(item) -> str:
         days = item.days_left(today)
         closing_soon = days is not None and 0 <= days <= 2 and item.kind == "request_deadline"
-        style = "dim" if days is not None and days < 0 else ("bold red" if closing_soon else "")
-        date_text = when(item.date)
-        if item.time is not None and item.date is not None:
-            date_text += f" {item.time:%H:%M}"
-        if item.provisional:
-            date_text += " (provisional)"
-        what = Text(visible(item.title))
-        if item.note and (item.provisional or item.date is None or item.kind == "request_deadline"):
-            what.append("\n" + visible(item.note), style="dim")
-        boards = ", ".join(item.awarding_bodies) if item.awarding_bodies else "all"
-        if narrow:
-            what.append(f"\n{boards}; {item.source}", style="dim")
-            cells = [Text(f"{date_text}\n{days_phrase(days, counting=True)}")]
-            cells += [] if one_series else [item.series]
-            table.add_row(*cells, what, style=style)
-        else:
-            table.add_row(date_text, days_phrase(days, counting=True), item.series, what, boards, Text(item.source), style=style)
-    out.print(table)
+        return "dim" if days is not None and days < 0 else ("bold red" if closing_soon else "")
+
+    print_table(f"Dates that matter, from {when(today)}", views, items, style)
 
 
 def record(item, today) -> dict:

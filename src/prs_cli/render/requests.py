@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import functools
 import os
-import shutil
 import sys
 from datetime import date
 
-from prs_cli.records import CLOSED_STATUSES
-from prs_cli.render.console import console
+from prs_cli.render.console import TEXT_MIN, Column, View, choose, fill, measure_rows, print_table, width
+from prs_cli.render.console import cells as _cells
 from prs_cli.render.text import visible
 from prs_cli.rules.days import when
 
@@ -92,6 +91,25 @@ _HEADERS = ("ID", "Status", "Series", "Cand", "Name", "Board", "Qualification", 
             "Deadline", "Due", "Outcome")
 
 
+def _stacked(cells) -> tuple[str, ...]:
+    """A row of the full table as four columns of two or three lines each, for narrow widths:
+    the status over the outcome, who over what, the deadline over the completion date."""
+    (ident, status, series, candidate, name, board, qualification, component, service,
+     deadline, due, outcome) = cells
+    state = [status.replace(" (OVERDUE)", ""), *(["OVERDUE"] if status.endswith(" (OVERDUE)") else []),
+             *([outcome] if outcome else [])]
+    who = " ".join(part for part in (candidate if candidate != "-" else "", name) if part) or "-"
+    dates = [f"deadline {deadline}", *([f"due {due}"] if due != "-" else [])]
+    return (ident, "\n".join(state), f"{who}\n{service}, {board} {qualification} {component}, {series}",
+            "\n".join(dates))
+
+
+_STACKED = View(
+    (Column("ID", right=True), Column("Status"), Column("Request", wrap=True, least=TEXT_MIN), Column("Dates")),
+    _stacked,
+)
+
+
 def requests_table(rows, today: date, *, out=None) -> int:
     """`rows`: service.requests.RequestView, possibly a generator; prints the table, returns how many."""
 
@@ -108,52 +126,70 @@ def requests_table(rows, today: date, *, out=None) -> int:
                 _short(dates.completion_due.date if dates.completion_due else None), outcome,
             )
 
-    return stream_table(f"Requests, as of {when(today)}", _HEADERS, lines(), right=(0,), no_wrap=(0, 9, 10), out=out)
+    return stream_table(f"Requests, as of {when(today)}", _HEADERS, lines(), right=(0,), no_wrap=(0, 9, 10),
+                        narrower=(_STACKED,), out=out)
 
 
 _SEP = "\x00"
 _STYLES = {"": "", "bold red": "\x1b[1;31m", "dim": "\x1b[2m"}
 
 
-def stream_table(title: str, headers, rows, *, right=(), no_wrap=(), out=None) -> int:
+def stream_table(title: str, headers, rows, *, right=(), no_wrap=(), narrower=(), out=None) -> int:
     """A table drawn as rich draws one (heavy head, light body, title on the left), from `rows`
     of (style, cells), possibly a generator; returns how many rows. `style`: "", "bold red"
-    or "dim".
+    or "dim". Columns not in `no_wrap` wrap at spaces. When the table does not fit the width
+    (render.console.width), the first of the `narrower` views that fits is drawn instead:
+    each maps a row's cells to its own (which may hold several lines).
 
     Drawn by hand: rich measures and renders every cell as an object, about a millisecond a
     row, minutes for a large log. Each row is kept as one joined string (a few MB for 100,000
-    rows) until the column widths are known. Columns not in `no_wrap` wrap to fit the width
-    (the terminal's, or 200 columns when the output is not a terminal)."""
+    rows) until the column widths are known."""
     out = out or sys.stdout
     styles = list(_STYLES)
-    widths = [_cells(h) for h in headers]
+    columns = tuple(Column(h, wrap=i not in no_wrap, least=TEXT_MIN, right=i in right) for i, h in enumerate(headers))
+    least, natural = measure_rows(columns, ())
+    wrapping = [column.wrap for column in columns]
     lines = []
     for style, cells in rows:
         cells = [visible(c) for c in cells]
         for i, cell in enumerate(cells):
             size = _cells(cell)
-            if size > widths[i]:
-                widths[i] = size
+            if size > natural[i]:
+                natural[i] = size
+            if size > least[i]:
+                least[i] = max(least[i], *map(_cells, cell.split())) if wrapping[i] else size
         lines.append(str(styles.index(style)) + _SEP.join(cells))
     if not lines:
         return 0
+    measured = [(columns, least, natural)]
+    for view in narrower:
+        measured.append((view.columns, *measure_rows(view.columns, (view.cells(line[1:].split(_SEP)) for line in lines))))
+    room = width(out)
+    index, widths = choose(room, measured)
+    if index:
+        view = narrower[index - 1]
+        columns, shape = view.columns, view.cells
+    else:
+        shape = None
     terminal = out.isatty()
     colour = terminal and not os.environ.get("NO_COLOR")
-    wrap = [i for i in range(len(headers)) if i not in no_wrap]
-    _fit(widths, headers, wrap, shutil.get_terminal_size().columns if terminal else 200)
     write = out.write
-    write((f"\x1b[3m{title}\x1b[0m" if colour else title) + "\n")
+    heading = fill(title, room)
+    write((f"\x1b[3m{heading}\x1b[0m" if colour else heading) + "\n")
     write("┏" + "┳".join("━" * (w + 2) for w in widths) + "┓\n")
     bold, reset = ("\x1b[1m", "\x1b[0m") if colour else ("", "")
-    write("┃" + "┃".join(f" {bold}{_pad(h, w, i in right)}{reset} " for i, (h, w) in enumerate(zip(headers, widths))) + "┃\n")
+    for part in _wrapped([c.header for c in columns], widths, columns):
+        write("┃" + "┃".join(f" {bold}{_pad(h, w, c.right)}{reset} " for h, w, c in zip(part, widths, columns)) + "┃\n")
     write("┡" + "╇".join("━" * (w + 2) for w in widths) + "┩\n")
     chunk = []
     for line in lines:
         style = _STYLES[styles[int(line[0])]] if colour else ""
         cells = line[1:].split(_SEP)
-        for part in _wrapped(cells, widths, wrap):
-            body = "│".join(f"{style} {_pad(c, w, i in right)} {reset if style else ''}"
-                            for i, (c, w) in enumerate(zip(part, widths)))
+        if shape is not None:
+            cells = shape(cells)
+        for part in _wrapped(cells, widths, columns):
+            body = "│".join(f"{style} {_pad(c, w, column.right)} {reset if style else ''}"
+                            for c, w, column in zip(part, widths, columns))
             chunk.append("│" + body + "│\n")
         if len(chunk) >= 500:
             write("".join(chunk))
@@ -163,46 +199,27 @@ def stream_table(title: str, headers, rows, *, right=(), no_wrap=(), out=None) -
     return len(lines)
 
 
-def _cells(text: str) -> int:
-    """Terminal columns `text` takes: wide East Asian characters two, combining marks none."""
-    if text.isascii():
-        return len(text)
-    import unicodedata
-
-    return sum(0 if unicodedata.combining(c) else 2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
-
-
-def _fit(widths: list[int], headers, wrap: list[int], room: int) -> None:
-    """Narrow the widest wrapping column, a column at a time, until the table fits `room`; a
-    column goes no narrower than the longest word of its header (nor 4). What still does not
-    fit, the terminal wraps."""
-    least = {i: max(4, *(_cells(word) for word in headers[i].split())) for i in wrap}
-    over = sum(widths) + 3 * len(widths) + 1 - room
-    while over > 0:
-        narrowable = [i for i in wrap if widths[i] > least[i]]
-        if not narrowable:
-            return
-        i = max(narrowable, key=lambda j: widths[j])
-        step = min(over, widths[i] - least[i], max(1, widths[i] - max((widths[j] for j in narrowable if j != i), default=0)))
-        widths[i] -= step
-        over -= step
-
-
-def _wrapped(cells, widths, wrap):
-    """The lines of one row: cells wider than their column broken at spaces."""
-    if all(_cells(c) <= w for c, w in zip(cells, widths)):
+def _wrapped(cells, widths, columns):
+    """The lines of one row: a cell's own lines, each wider than its column broken at spaces."""
+    if all("\n" not in c and _cells(c) <= w for c, w in zip(cells, widths)):
         return (cells,)
-    parts = [_wrap(c, w) if i in wrap and _cells(c) > w else (c,) for i, (c, w) in enumerate(zip(cells, widths))]
+    parts = []
+    for cell, size, column in zip(cells, widths, columns):
+        part = []
+        for text in cell.split("\n"):
+            part.extend(_wrap(text, size) if column.wrap and _cells(text) > size else (text,))
+        parts.append(part)
     height = max(len(p) for p in parts)
     return [[p[n] if n < len(p) else "" for p in parts] for n in range(height)]
 
 
 @functools.lru_cache(maxsize=1024)
 def _wrap(text: str, width: int) -> tuple[str, ...]:
-    """Memoised: a large log repeats the same few reasons on thousands of rows."""
+    """Memoised: a large log repeats the same few reasons on thousands of rows. Words are
+    never broken (the column is as wide as its longest word), nor at hyphens."""
     import textwrap
 
-    return tuple(textwrap.wrap(text, width)) or ("",)
+    return tuple(textwrap.wrap(text, width, break_long_words=False, break_on_hyphens=False)) or ("",)
 
 
 def _pad(text: str, width: int, right: bool) -> str:
@@ -221,21 +238,23 @@ def _explain(answer) -> str:
     return text
 
 
-def show_text(page, calendar) -> str:
+def show_text(page, calendar, room: int | None = None) -> str:
     """Everything about one request (service.requests.RequestPage), every date with its rule and
-    source; the day it was logged for, when it was logged with --today for another day."""
+    source; the day it was logged for, when it was logged with --today for another day; long
+    values wrap under themselves to fit `room` columns (default: the output's width)."""
     record, dates, reason = page.request
     logged_on = page.logged_on
     service = calendar.services[record.service]
     body = calendar.awarding_bodies[record.awarding_body]
-    lines = [f"Request {record.id}: {record.status}" + (f" (OVERDUE: {reason})" if reason else "")]
+    room = width() if room is None else room
+    lines = [fill(f"Request {record.id}: {record.status}" + (f" (OVERDUE: {reason})" if reason else ""), room)]
 
     def add(label: str, value) -> None:
         if value is None or value == "":
             return
         if isinstance(value, bool):
             value = "yes" if value else "no"
-        lines.append(f"  {label + ':':<22}{value}")
+        lines.append(fill(visible(str(value)), room, f"  {label + ':':<22}"))
 
     add("Service", f"{record.service} ({service.name})")
     add("Awarding body", record.awarding_body + (f" ({body.name})" if body.name != record.awarding_body else ""))
@@ -268,27 +287,30 @@ def show_text(page, calendar) -> str:
     add("Fee refunded", record.fee_refunded)
     add("Closed because", record.closed_reason)
     lines.append("Dates:")
-    lines.append(f"  Request deadline:     {_explain(dates.request_deadline)}")
+    add("Request deadline", _explain(dates.request_deadline))
     if dates.completion_due is not None:
-        lines.append(f"  Completion due:       {_explain(dates.completion_due)}")
+        add("Completion due", _explain(dates.completion_due))
     elif page.awaiting_sample:
-        lines.append("  Completion due:       when the sample arrives (prs request submit ID --sample-received DATE)")
+        add("Completion due", "when the sample arrives (prs request submit ID --sample-received DATE)")
     if dates.appeal_deadline is not None:
-        lines.append(f"  Appeal deadline:      {_explain(dates.appeal_deadline)}")
-    return "\n".join(visible(line) for line in lines)
+        add("Appeal deadline", _explain(dates.appeal_deadline))
+    return "\n".join(lines)
 
 
 def history_table(events) -> None:
-    from rich.table import Table
-    from rich.text import Text
+    """Every column where the width allows; narrower, who under when and the details under
+    the action."""
+    def details(event) -> str:
+        return ", ".join(f"{k}={v}" for k, v in event.details.items() if v is not None)
 
-    table = Table(title="History", title_justify="left")
-    for name in ("When (UTC)", "By", "Action", "Details"):
-        table.add_column(name, no_wrap=name != "Details")
-    for event in events:
-        details = ", ".join(f"{k}={v}" for k, v in event.details.items() if v is not None)
-        table.add_row(*(Text(visible(cell)) for cell in (event.at, event.by or "-", event.action, details)))
-    console().print(table)
+    text = Column("Details", wrap=True, least=TEXT_MIN)
+    views = (
+        View((Column("When (UTC)"), Column("By"), Column("Action"), text),
+             lambda event: (event.at, event.by or "-", event.action, details(event))),
+        View((Column("When (UTC), by"), text._replace(header="Action, details")),
+             lambda event: (f"{event.at}\n{event.by or '-'}", f"{event.action}\n{details(event)}")),
+    )
+    print_table("History", views, events)
 
 
 def history_json(events) -> list[dict]:

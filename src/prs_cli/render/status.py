@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from prs_cli.records import STATUSES
+from prs_cli.render.console import Column, View, console, print_table
 
 
 def _money(value) -> str:
@@ -30,10 +31,7 @@ def record(report) -> dict:
 
 
 def print_report(calendar, report) -> None:
-    from rich.table import Table
-
-    from prs_cli.render.console import console
-
+    """The counts by status in columns where the width allows; narrower, as a list in one."""
     name = calendar.series[report.series].name if report.series in calendar.series else report.series
     out = console()
     counts = ", ".join(f"{n} {s}" for s, n in report.by_status.items() if n)
@@ -41,14 +39,17 @@ def print_report(calendar, report) -> None:
     for title, rows in (("Awarding body", report.by_board), ("Service", report.by_service)):
         if not rows:
             continue
-        table = Table(title_justify="left")
-        table.add_column(title, no_wrap=True)
-        for s in STATUSES:
-            table.add_column(s.capitalize(), justify="right")
-        table.add_column("Total", justify="right")
-        for key, row in rows.items():
-            table.add_row(key, *(str(row[s]) for s in STATUSES), str(row["total"]))
-        out.print(table)
+        views = (
+            View(
+                (Column(title), *(Column(s.capitalize(), right=True) for s in STATUSES), Column("Total", right=True)),
+                lambda item: (item[0], *(str(item[1][s]) for s in STATUSES), str(item[1]["total"])),
+            ),
+            View(
+                (Column(title), Column("Requests", wrap=True)),
+                lambda item: (item[0], ", ".join([*(f"{item[1][s]} {s}" for s in STATUSES if item[1][s]), f"{item[1]['total']} in all"])),
+            ),
+        )
+        print_table(None, views, list(rows.items()))
     outcomes = report.outcomes
     out.print(f"Outcomes: {outcomes['up']} up, {outcomes['unchanged']} unchanged, {outcomes['down']} down")
     fees = report.fees

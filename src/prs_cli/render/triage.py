@@ -6,16 +6,11 @@ from __future__ import annotations
 
 from functools import lru_cache
 
+from prs_cli.render.console import width
 from prs_cli.rules.days import when
 
 HEADERS = ("Short", "Above", "Cand", "Name", "Board", "Qualification", "Subject", "Component", "Mark", "Grade", "Next", "Open", "Logged")
 RIGHT = {0, 1, 8}
-
-
-def width() -> int:
-    import shutil
-
-    return max(40, shutil.get_terminal_size((80, 24)).columns)
 
 
 def _grade(item) -> str | None:

@@ -1,8 +1,9 @@
-"""`prs export`: what goes into the tracking log (CSV) and the calendar feed (iCalendar)."""
+"""`prs export`: what goes into the tracking log (CSV, and the workbook with its consents) and the
+calendar feed (iCalendar)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from datetime import date
 from pathlib import Path
 from typing import NamedTuple
@@ -24,13 +25,17 @@ class Feed(NamedTuple):
 
 
 class Export(NamedTuple):
-    log: Iterator | None  # service.requests.RequestView of every request, oldest first (None: not asked)
+    log: Iterable | None  # service.requests.RequestView of every request, oldest first, read afresh each time it is iterated (None: not asked)
+    consents: list[tuple] | None  # (consent, its rules.consent.Retention or None once purged), every consent (None: not asked)
     feed: Feed | None  # None: not asked
 
 
-def export(db: Database, calendar, settings, *, today: date, log: bool, feed_filters, targets: list[Path]) -> Export:
-    """The request log one request at a time (`log`), and the dates for a calendar feed
-    (`feed_filters`: rules.schedule.Filters, None: no feed; `settings`: the centre's, for the feed).
+def export(
+    db: Database, calendar, settings, *, today: date, log: bool, feed_filters, targets: list[Path], consents: bool = False
+) -> Export:
+    """The request log one request at a time (`log`; the CSV and the workbook may each read it),
+    every consent with its keep-until (`consents`, for the workbook), and the dates for a calendar
+    feed (`feed_filters`: rules.schedule.Filters, None: no feed; `settings`: the centre's, for the feed).
 
     `targets`, the files the command will write, are checked first: refused (nothing written)
     when one is the database, its journals, the settings or inside prs's own folders, or when
@@ -38,16 +43,42 @@ def export(db: Database, calendar, settings, *, today: date, log: bool, feed_fil
     from prs_cli import files, paths
 
     files.check_targets(targets, *paths.owned_files(db.path))
-    return Export(_log(db, calendar, today) if log else None, _feed(db, calendar, settings, feed_filters) if feed_filters is not None else None)
+    return Export(
+        _Log(db, calendar, today) if log else None,
+        _consents(db) if consents else None,
+        _feed(db, calendar, settings, feed_filters) if feed_filters is not None else None,
+    )
 
 
-def _log(db: Database, calendar, today: date):
+class _Log:
+    """The request log as an iterable that reads it again each time, so two formats can be
+    written from it without holding it whole."""
+
+    def __init__(self, db: Database, calendar, today: date):
+        self.db, self.calendar, self.today = db, calendar, today
+
+    def __iter__(self) -> Iterator:
+        """A generator: nothing is read until the writer asks for the first row (its file is open
+        by then, so an export stopped while it waits for the database leaves nothing behind)."""
+        if not self.db.exists():
+            return
+        from prs_cli.service.requests import log_views
+
+        repo = self.db.requests()
+        yield from log_views(self.calendar, repo, repo.iter(), self.today)
+
+
+def _consents(db: Database) -> list[tuple]:
+    """(consent, Retention) for every consent, oldest first: the keep-until is None while a
+    request it covers is open, and the Retention None once the consent is purged."""
     if not db.exists():
-        return
-    from prs_cli.service.requests import log_views
+        return []
+    from prs_cli.rules.consent import retentions
+    from prs_cli.store import consents as store
 
-    repo = db.requests()
-    yield from log_views(calendar, repo, repo.iter(), today)
+    everything = store.list_consents(db.connection())
+    kept = {consent.id: retention for consent, retention in retentions(everything, db.requests().iter())}
+    return [(consent, kept.get(consent.id)) for consent in everything]
 
 
 def _feed(db: Database, calendar, settings, filters) -> Feed:
