@@ -169,7 +169,7 @@ def test_bad_input_is_one_sentence(cli, argv, message):
     "argv",
     [
         ["submit", "7", "--received", "2026-08-15"],
-        ["outcome", "7", "--on", "2026-08-15"],
+        ["outcome", "7", "--on", "2026-08-15", "--unchanged"],
         ["appeal", "7", "--on", "2026-08-15"],
         ["withdraw", "7", "--reason", "x"],
         ["show", "7"],
@@ -270,7 +270,7 @@ def test_outcome_unchanged_and_down(cli):
     consent(cli, "0042", on="2026-08-21")
     for request_id in ("1", "2"):
         ok(cli("request", "submit", request_id, "--received", "2026-08-21", "--today", "2026-08-21"))
-    out = ok(cli("request", "outcome", "1", "--on", "2026-09-01", "--today", "2026-09-01"))
+    out = ok(cli("request", "outcome", "1", "--on", "2026-09-01", "--unchanged", "--today", "2026-09-01"))
     assert out.splitlines()[:2] == [
         "Request 1 completed on Tue 1 Sep 2026: the result stayed the same (grade B -> B).",
         "Fee: the grade did not change, so AQA keeps the £48.65 fee (AQA-ROM2).",
@@ -279,14 +279,45 @@ def test_outcome_unchanged_and_down(cli):
     assert out.splitlines()[0] == "Request 2 completed on Tue 1 Sep 2026: the result went down (grade 5 -> 4)."
 
 
+def test_outcome_without_a_decision_is_refused_and_a_mark_alone_is_not_down(cli):
+    # Issue 13 item 2; AQA-ROM2: the fee is refunded only if the grade changes.
+    ok(add(cli, grade="B", mark="50"))
+    consent(cli, "0042")
+    ok(cli("request", "submit", "1", "--received", "2026-08-15", "--today", "2026-08-15"))
+    refused(cli("request", "outcome", "1", "--on", "2026-09-01", "--today", "2026-09-01"),
+            "say what the board decided: --grade-after GRADE (with --mark-after MARK if known), "
+            "or --unchanged if the grade and mark stood")
+    assert records(cli, "--today", "2026-09-01")[0]["status"] == "submitted"
+    ok(cli("request", "outcome", "1", "--on", "2026-09-01", "--mark-after", "47", "--today", "2026-09-01"))
+    data = records(cli, "--today", "2026-09-01")[0]
+    assert (data["outcome"], data["mark_after"], data["fee_refunded"]) == ("unchanged", 47, False)
+
+
+def test_a_script_copy_arriving_is_recorded_as_copy_received(cli):
+    # seed:000: access to scripts sends a copy of the script; no grade outcome, no appeal window.
+    ok(add(cli, service="ATS-P"))
+    consent_args = ("consent", "record", "--candidate", "0042", "--on", "2026-08-14", "--method", "form",
+                    "--covers", "ATS-P", "--acknowledged-outcomes", "--series", "june-2026", "--today", "2026-08-14",
+                    "--classroom-use", "--anonymise")
+    ok(cli(*consent_args))
+    ok(cli("request", "submit", "1", "--received", "2026-08-14", "--today", "2026-08-14"))
+    out = ok(cli("request", "outcome", "1", "--on", "2026-08-18", "--today", "2026-08-18"))
+    assert out == ("Request 1 completed: the copy of the script arrived on Tue 18 Aug 2026; "
+                   "no refund decision and no appeal window.\n")
+    data = records(cli, "--today", "2026-08-18")[0]
+    assert (data["outcome"], data["fee_refunded"], data["appeal_deadline"]) == ("copy_received", None, None)
+    status = json.loads(ok(cli("status", "--json", "--series", "june-2026", "--today", "2026-08-18")))
+    assert sum(status["outcomes"].values()) == 0
+
+
 @pytest.mark.parametrize(
     ("steps", "argv", "message"),
     [
-        ([], ["outcome", "1", "--on", "2026-09-01"],
+        ([], ["outcome", "1", "--on", "2026-09-01", "--unchanged"],
          "request 1 is a draft: record when the board received it first (prs request submit 1 --received DATE)"),
         ([["submit", "1", "--received", "2026-08-20"]], ["submit", "1", "--received", "2026-08-21"],
          "request 1 is already submitted; only a draft can be submitted"),
-        ([["submit", "1", "--received", "2026-08-20"], ["outcome", "1", "--on", "2026-08-30"]],
+        ([["submit", "1", "--received", "2026-08-20"], ["outcome", "1", "--on", "2026-08-30", "--unchanged"]],
          ["withdraw", "1", "--reason", "no longer needed"],
          "request 1 is completed; only a draft or submitted request can be withdrawn"),
         ([["withdraw", "1", "--reason", "typo"]], ["submit", "1", "--received", "2026-08-21"],
@@ -309,7 +340,7 @@ def test_show_explains_every_date(cli):
     ok(add(cli, name=NAME))
     consent(cli, "0042")
     ok(cli("request", "submit", "1", "--received", "2026-08-15", "--today", "2026-08-15"))
-    ok(cli("request", "outcome", "1", "--on", "2026-09-01", "--today", "2026-09-01"))
+    ok(cli("request", "outcome", "1", "--on", "2026-09-01", "--unchanged", "--today", "2026-09-01"))
     out = ok(cli("request", "show", "1", "--today", "2026-09-02"))
     assert out.splitlines()[0] == "Request 1: completed"
     assert "  Name:                 Zara Quill" in out
@@ -347,7 +378,7 @@ def summer(cli):
         ["submit", "1", "--received", "2026-08-15"],
         ["submit", "2", "--received", "2026-08-18"],
         ["submit", "4", "--received", "2026-08-20"],
-        ["outcome", "4", "--on", "2026-08-30"],
+        ["outcome", "4", "--on", "2026-08-30", "--unchanged"],
         ["submit", "5", "--received", "2026-08-25", "--sample-received", "2026-09-01"],
         ["withdraw", "6", "--reason", "candidate changed mind"],
     ):

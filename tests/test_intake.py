@@ -332,13 +332,41 @@ def test_outcome_up_refunds_and_sets_the_appeal_deadline(calendar):
     assert result.refund == "the grade changed, so AQA refunds the £48.65 fee (AQA-ROM2)"
     assert result.appeal.date == D("2026-10-05")
     with pytest.raises(Refused, match="request 3 is completed; only a submitted request can have an outcome"):
-        intake.record_outcome(calendar, result.record, on=D("2026-09-05"), today=D("2026-09-06"))
+        intake.record_outcome(calendar, result.record, on=D("2026-09-05"), today=D("2026-09-06"), unchanged=True)
 
 
 def test_outcome_unchanged_keeps_the_fee(calendar):
-    result = intake.record_outcome(calendar, submitted_review(calendar), on=D("2026-09-05"), today=D("2026-09-06"))
+    # AQA-ROM2: the fee is refunded only if the grade changes.
+    result = intake.record_outcome(calendar, submitted_review(calendar), on=D("2026-09-05"), today=D("2026-09-06"), unchanged=True)
     assert (result.direction, result.record.fee_refunded) == ("unchanged", False)
     assert result.refund == "the grade did not change, so AQA keeps the £48.65 fee (AQA-ROM2)"
+
+
+def test_outcome_must_say_what_the_board_decided(calendar):
+    # Issue 13 item 2: no grade and no --unchanged is refused, not taken as "unchanged".
+    review = submitted_review(calendar)
+    with pytest.raises(InputError, match="say what the board decided: --grade-after GRADE"):
+        intake.record_outcome(calendar, review, on=D("2026-09-05"), today=D("2026-09-06"))
+    with pytest.raises(InputError, match="--unchanged means the grade and mark stood"):
+        intake.record_outcome(calendar, review, on=D("2026-09-05"), today=D("2026-09-06"), unchanged=True, grade_after="A")
+
+
+def test_a_lower_mark_alone_leaves_the_grade_unchanged_and_the_fee_follows_the_grade(calendar):
+    # AQA-ROM2: refund only if the grade changes; a mark alone (B stays B) never reads "down".
+    result = intake.record_outcome(calendar, submitted_review(calendar), on=D("2026-09-05"), today=D("2026-09-06"), mark_after=47)
+    assert (result.direction, result.record.outcome, result.record.mark_after) == ("unchanged", "unchanged", 47)
+    assert result.record.fee_refunded is False
+
+
+def test_a_script_copy_arriving_is_no_grade_outcome(calendar):
+    # seed:000 (JCQ PRS booklet): access to scripts sends a copy; no review outcome, no appeal.
+    record = stored(prepare(calendar, service="ATS-P").record, 5)
+    submitted = intake.submit(calendar, record, received=D("2026-08-14"), today=D("2026-08-14")).record
+    result = intake.record_outcome(calendar, submitted, on=D("2026-08-20"), today=D("2026-08-20"))
+    assert (result.direction, result.record.outcome, result.record.status) == ("copy_received", None, "completed")
+    assert result.appeal is None and result.record.fee_refunded is None
+    with pytest.raises(InputError, match="access to scripts"):
+        intake.record_outcome(calendar, submitted, on=D("2026-08-20"), today=D("2026-08-20"), grade_after="A")
 
 
 def test_outcome_down_and_a_board_without_a_known_rule(calendar):
@@ -367,7 +395,7 @@ def test_outcome_before_receipt_is_refused(calendar):
         ("Pass", "Merit", None, None, "up"),
         ("A*A", "AA", 120, 118, "down"),  # unknown scale: the marks decide
         ("A*A", "AA", None, None, "changed"),  # unknown scale, no marks
-        (None, None, 40, 44, "up"),
+        (None, None, 40, 44, "unchanged"),  # a mark alone: the grade stood (issue 13)
         (None, None, None, None, "unchanged"),
     ],
 )

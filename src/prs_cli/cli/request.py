@@ -127,20 +127,23 @@ def outcome(
     on: Annotated[str, typer.Option("--on", metavar="YYYY-MM-DD", help="The day the outcome arrived.")],
     mark_after: Annotated[Optional[int], typer.Option("--mark-after", help="The mark after the review.")] = None,
     grade_after: Annotated[Optional[str], typer.Option("--grade-after", help="The grade after the review.")] = None,
+    unchanged: Annotated[bool, typer.Option("--unchanged", help="The board left the grade and mark as they were.")] = False,
     by: By = None,
     db: common.Db = None,
     today: common.Today = None,
     json: common.Json = False,
     data_dir: common.DataDir = None,
 ) -> None:
-    """Record the board's outcome: up, down or unchanged, the fee, and the appeal deadline."""
+    """Record the board's outcome: --grade-after (and --mark-after), or --unchanged; for access
+    to scripts, only the day the copy arrived. Then the fee, and the appeal deadline."""
     from prs_cli.service.requests import record_outcome
 
     day = common.today(today)
     on_day = common.optional_date(on, "--on")
     cal = common.calendar(data_dir)
     result = record_outcome(
-        common.database(db), cal, request_id, on=on_day, mark_after=mark_after, grade_after=grade_after, today=day, by=common.who(by)
+        common.database(db), cal, request_id, on=on_day, mark_after=mark_after, grade_after=grade_after, unchanged=unchanged,
+        today=day, by=common.who(by),
     )
     if json:
         _print_request(result.request)

@@ -28,7 +28,7 @@ def _answer(answer) -> dict | None:
 def as_json(view) -> dict:
     """The JSON shape of one request (service.requests.RequestView; documented in the README;
     keep keys stable)."""
-    record, dates, reason = view
+    record, dates, reason = view[:3]
     return {
         "id": record.id,
         "status": record.status,
@@ -57,7 +57,7 @@ def as_json(view) -> dict:
         "board_reference": record.board_reference,
         "submitted_by": record.submitted_by,
         "completion_due": dates.completion_due.date if dates.completion_due else None,
-        "outcome": record.outcome,
+        "outcome": view.outcome if view.outcome is not None else record.outcome,
         "outcome_on": record.outcome_on,
         "mark_after": record.mark_after,
         "grade_after": record.grade_after,
@@ -94,8 +94,9 @@ def requests_table(rows, today: date, *, out=None) -> int:
     """`rows`: service.requests.RequestView, possibly a generator; prints the table, returns how many."""
 
     def lines():
-        for record, dates, reason in rows:
-            outcome = record.outcome or ""
+        for view in rows:
+            record, dates, reason = view.record, view.dates, view.overdue
+            outcome = view.outcome or record.outcome or ""
             if record.outcome_on:
                 outcome = f"{outcome} {_short(record.outcome_on)}".strip()
             style = "bold red" if reason else ("dim" if not record.stands else "")
@@ -221,7 +222,7 @@ def _explain(answer) -> str:
 
 def show_text(page, calendar) -> str:
     """Everything about one request (service.requests.RequestPage), every date with its rule and source."""
-    record, dates, reason = page.request
+    record, dates, reason = page.request[:3]
     service = calendar.services[record.service]
     body = calendar.awarding_bodies[record.awarding_body]
     lines = [f"Request {record.id}: {record.status}" + (f" (OVERDUE: {reason})" if reason else "")]
@@ -255,7 +256,8 @@ def show_text(page, calendar) -> str:
     add("Sample received", record.sample_received_on.isoformat() if record.sample_received_on else None)
     add("Board reference", record.board_reference)
     add("Submitted by", record.submitted_by)
-    add("Outcome", f"{record.outcome or 'changed'} on {record.outcome_on.isoformat()}" if record.outcome_on else None)
+    shown = page.request.outcome or record.outcome or "changed"
+    add("Outcome", f"{shown.replace('_', ' ')} on {record.outcome_on.isoformat()}" if record.outcome_on else None)
     add("Mark after", record.mark_after)
     add("Grade after", record.grade_after)
     add("Fee refunded", record.fee_refunded)
@@ -299,6 +301,8 @@ def submitted_line(view) -> str:
 def outcome_lines(result) -> list[str]:
     """`prs request outcome` (service.requests.OutcomeRecorded): what changed, the fee, the appeal deadline."""
     record = result.request.record
+    if result.direction == "copy_received":
+        return [f"Request {record.id} completed: the copy of the script arrived on {when(record.outcome_on)}; no refund decision and no appeal window."]
     lines = [
         f"Request {record.id} completed on {when(record.outcome_on)}: {_direction_text(record, result.direction)}.",
         f"Fee: {result.refund}.",
@@ -343,7 +347,7 @@ CSV_COLUMNS = (
 
 def csv_row(view) -> tuple:
     """One request as a tracking-log row (CSV_COLUMNS)."""
-    record, dates, reason = view
+    record, dates, reason = view[:3]
     return (
         record.id, record.series, record.awarding_body, record.candidate, record.uci, record.name,
         record.private_candidate, record.qualification, record.subject, record.component, record.service,
@@ -352,7 +356,7 @@ def csv_row(view) -> tuple:
         record.created_at.date() if record.created_at else None, record.created_by, record.received_on,
         record.board_reference, record.sample_received_on,
         dates.completion_due.date if dates.completion_due else None, record.outcome_on, record.mark_after,
-        record.grade_after, record.outcome, record.fee_refunded,
+        record.grade_after, view.outcome or record.outcome, record.fee_refunded,
         dates.appeal_deadline.date if dates.appeal_deadline else None,
         reason is not None, record.late_reason, record.closed_reason, record.note,
     )

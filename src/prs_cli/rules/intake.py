@@ -68,6 +68,9 @@ class Prepared:
     fee_note: str | None = None
 
 
+COPY_RECEIVED = "copy_received"  # access to scripts: the outcome is the copy arriving
+
+
 @dataclass(frozen=True)
 class OutcomeResult:
     record: RequestRecord
@@ -423,8 +426,9 @@ def grade_direction(
     grade_before: str | None, grade_after: str | None, mark_before: int | None, mark_after: int | None
 ) -> str:
     """'up', 'down' or 'unchanged' from the grades (GCSE 9-1, GCE A*-E, BTEC-style D*-P with
-    Level 1/2 prefixes), falling back to the marks; 'changed' when the scale is unknown."""
-    if grade_after is None and mark_after is None:
+    Level 1/2 prefixes), falling back to the marks only to order a grade on a scale prs does
+    not know; 'changed' when it cannot. No grade after: the grade stood, whatever the mark did."""
+    if grade_after is None:
         return "unchanged"
     if grade_before and grade_after:
         before, after = _grade_rank(grade_before), _grade_rank(grade_after)
@@ -466,9 +470,13 @@ def record_outcome(
     today: date,
     mark_after: int | None = None,
     grade_after: str | None = None,
+    unchanged: bool = False,
 ) -> OutcomeResult:
     """The board's answer: direction, the fee under the board's rule, the appeal deadline.
-    No --mark-after and no --grade-after means the result stood."""
+    The officer must say what the board decided: a grade after (with the mark when known), or
+    `unchanged` (grade and mark stand); a mark alone leaves the grade as it was (issue 13).
+    Access to scripts has no grade outcome: the copy arrived (direction "copy_received"), no
+    fee decision and no appeal window (JCQ PRS booklet: ATS is a copy of the script, seed:000)."""
     if record.status == "draft":
         raise Refused(
             f"request {record.id} is a draft: record when the board received it first "
@@ -481,8 +489,23 @@ def record_outcome(
         raise InputError(
             f"--on {on.isoformat()} is before the board received the request ({record.received_on.isoformat()})"
         )
+    if calendar.services[record.service].scripts:
+        if mark_after is not None or grade_after is not None or unchanged:
+            raise InputError(
+                f"request {record.id} is access to scripts ({record.service}): the board sends a copy, not a new "
+                "grade; record only the day it arrived (--on)"
+            )
+        updated = record._replace(status="completed", outcome_on=on, outcome=None, fee_refunded=None)
+        return OutcomeResult(updated, COPY_RECEIVED, "no refund decision: the board sent a copy of the script", None)
     check_mark(mark_after, "mark after")
     grade_after = _text(grade_after, "grade")
+    if unchanged and (grade_after is not None or mark_after is not None):
+        raise InputError("--unchanged means the grade and mark stood: give it without --grade-after or --mark-after")
+    if not unchanged and grade_after is None and mark_after is None:
+        raise InputError(
+            "say what the board decided: --grade-after GRADE (with --mark-after MARK if known), "
+            "or --unchanged if the grade and mark stood"
+        )
     direction = grade_direction(record.original_grade, grade_after, record.original_mark, mark_after)
     changed = grade_changed(record.original_grade, grade_after)
     if direction == "changed" and changed is None:

@@ -55,6 +55,14 @@ def request_dates(calendar: Calendar, record: RequestRecord, prior_outcome: date
     return RequestDates(deadline, due, appeal)
 
 
+def outcome_shown(calendar: Calendar, record: RequestRecord) -> str | None:
+    """The outcome as the log shows it: the grade's direction, or for access to scripts (no
+    grade outcome, JCQ seed:000) `copy_received` once the copy arrived."""
+    if record.outcome_on is not None and calendar.services[record.service].scripts:
+        return "copy_received"
+    return record.outcome
+
+
 def overdue_reason(record: RequestRecord, dates: RequestDates, today: date) -> str | None:
     """Why a request is overdue, or None: submitted and past its completion date with no
     outcome (chase the board), or still a draft after its request deadline (it was never sent)."""

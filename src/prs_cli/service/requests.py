@@ -18,7 +18,7 @@ from prs_cli.errors import PrsError
 from prs_cli.records import STATUSES, RequestRecord
 from prs_cli.rules import intake
 from prs_cli.rules.deadlines import Answer
-from prs_cli.rules.requests import RequestDates, awaiting_sample, overdue_reason, request_dates
+from prs_cli.rules.requests import RequestDates, awaiting_sample, outcome_shown, overdue_reason, request_dates
 from prs_cli.service import agenda_keys
 from prs_cli.service.database import Database
 from prs_cli.store.requests import Filters
@@ -30,6 +30,7 @@ class RequestView(NamedTuple):
     record: RequestRecord
     dates: RequestDates
     overdue: str | None
+    outcome: str | None = None  # as shown: up, down, unchanged, or copy_received (access to scripts)
 
 
 class RequestPage(NamedTuple):
@@ -54,7 +55,7 @@ class Submitted(NamedTuple):
 
 class OutcomeRecorded(NamedTuple):
     request: RequestView
-    direction: str  # "up", "down", "unchanged" or "changed" (a scale prs cannot order)
+    direction: str  # "up", "down", "unchanged", "changed" (a scale prs cannot order) or "copy_received"
     refund: str  # one sentence on the fee under the board's rule
     appeal: Answer | None  # when an appeal must reach the board (reviews only)
 
@@ -119,7 +120,7 @@ class DatesCache:
 
 def _view(calendar, repo, record: RequestRecord, today: date) -> RequestView:
     dates = dates_for(calendar, repo, record)
-    return RequestView(record, dates, overdue_reason(record, dates, today))
+    return RequestView(record, dates, overdue_reason(record, dates, today), outcome_shown(calendar, record))
 
 
 def log_views(calendar, repo, records: Iterable[RequestRecord], today: date):
@@ -127,7 +128,7 @@ def log_views(calendar, repo, records: Iterable[RequestRecord], today: date):
     dates_of = DatesCache(calendar, repo)
     for record in records:
         dates = dates_of(record)
-        yield RequestView(record, dates, overdue_reason(record, dates, today))
+        yield RequestView(record, dates, overdue_reason(record, dates, today), outcome_shown(calendar, record))
 
 
 # --- the two places requests are written --------------------------------------------------------
@@ -199,13 +200,17 @@ def record_outcome(
     on: date,
     mark_after: int | None,
     grade_after: str | None,
+    unchanged: bool = False,
     today: date,
     by: str | None,
 ) -> OutcomeRecorded:
-    """The board's outcome: up, down or unchanged, the fee, and the appeal deadline."""
+    """The board's outcome: up, down or unchanged (or a script copy's arrival), the fee, and
+    the appeal deadline."""
     repo = db.requests()
     record = repo.get(request_id)
-    result = intake.record_outcome(calendar, record, on=on, today=today, mark_after=mark_after, grade_after=grade_after)
+    result = intake.record_outcome(
+        calendar, record, on=on, today=today, mark_after=mark_after, grade_after=grade_after, unchanged=unchanged
+    )
     stored = _store_change(db, repo.outcome, result.record, by=by, direction=result.direction)
     return OutcomeRecorded(_view(calendar, repo, stored, today), result.direction, result.refund, result.appeal)
 
