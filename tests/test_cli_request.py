@@ -529,3 +529,22 @@ def test_the_board_rejects_a_request(cli):
             "request 1 is rejected; only a draft or submitted request can be rejected")
     refused(cli("request", "reject", "1", "--reason", "  "), "request 1 is rejected; only a draft or submitted request can be rejected")
     ok(add(cli))  # a rejected request no longer counts as a duplicate
+
+
+def test_add_prints_the_id_for_scripts_and_what_was_logged_for_the_officer(cli, monkeypatch):
+    # Issue 13 item 5: stdout keeps the bare id; stderr says what was logged and what comes next
+    # (seed:000: S2 for June 2026 closes Thu 24 Sep; lead_days 2 gives Tue 22 Sep).
+    monkeypatch.setenv("COLUMNS", "80")
+    result = add(cli)
+    assert result.stdout == "1\n"
+    assert result.stderr.splitlines()[0] == "Logged request 1: S2 (Review of marking), AQA, board deadline Thu 24 Sep 2026."
+    assert " ".join(result.stderr.split()).endswith(
+        "Next: record valid consent with 'prs consent record' (now: missing); then submit by Tue 22 Sep 2026, "
+        "your internal deadline.")
+    assert all(len(line) <= 80 for line in result.stderr.splitlines() if not line.startswith("fee "))  # the fee note: issue 13 item 1
+    shown = ok(cli("request", "show", "1", "--today", "2026-08-14"))
+    assert "  Internal deadline:    Tue 22 Sep 2026 (the board's deadline less your lead days)" in shown
+    assert "  Consent:              NOT VALID (missing): no consent from the candidate is recorded" in shown
+    consent(cli, "0042")
+    shown = ok(cli("request", "show", "1", "--today", "2026-08-14"))
+    assert "  Consent:              valid: consent dated Fri 14 Aug 2026 covers Review of marking (S2)" in shown

@@ -28,11 +28,21 @@ def _print_request(view) -> None:
     common.print_json(as_json(view))
 
 
-def _show_logged(logged, json: bool) -> None:
-    """A new request: what the officer should know, then its id (or JSON)."""
+def _show_logged(logged, json: bool, calendar=None) -> None:
+    """A new request: what the officer should know (stderr: what was logged, the next step),
+    then its id alone on stdout, for scripts (or JSON)."""
+    lines = []
+    if calendar is not None and not json:
+        from prs_cli.render.requests import logged_lines
+
+        lines = logged_lines(logged, calendar)
+    for line in lines[:1]:
+        common.note(line)
     _warn(logged.warnings)
     if logged.fee_note:
         common.note(logged.fee_note)
+    for line in lines[1:]:
+        common.note(line)
     if json:
         _print_request(logged.request)
     else:
@@ -83,9 +93,13 @@ def add(
         subject=subject, original_mark=mark, original_grade=grade, fee=fee, note=note,
         late_reason=late_reason, results_released=common.optional_date(results_released, "--results-released"),
     )
+    from prs_cli import config
+
     cal = common.calendar(data_dir)
-    logged = add_request(common.database(db), cal, given, follows=follows, today=day, by=common.who(by))
-    _show_logged(logged, json)
+    logged = add_request(
+        common.database(db), cal, given, follows=follows, today=day, by=common.who(by), lead_days=config.load().lead_days
+    )
+    _show_logged(logged, json, cal)
 
 
 @app.command("submit")
@@ -270,11 +284,12 @@ def show(
     data_dir: common.DataDir = None,
 ) -> None:
     """Everything about one request, with each date and the rule behind it."""
+    from prs_cli import config
     from prs_cli.service.requests import show_request
 
     day = common.today(today)
     cal = common.calendar(data_dir)
-    page = show_request(common.database(db), cal, request_id, today=day)
+    page = show_request(common.database(db), cal, request_id, today=day, lead_days=config.load().lead_days)
     if json:
         _print_request(page.request)
         return

@@ -248,6 +248,12 @@ def show_text(page, calendar) -> str:
     add("Follows request", record.follows_request)
     add("Mark before", record.original_mark)
     add("Grade before", record.original_grade)
+    steps = page.next
+    if steps is not None and steps.internal_deadline is not None:
+        add("Internal deadline", f"{when(steps.internal_deadline)} (the board's deadline less your lead days)")
+    if steps is not None and steps.consent is not None:
+        finding = steps.consent
+        add("Consent", f"valid: {finding.message}" if finding.ok else f"NOT VALID ({finding.status.replace('_', ' ')}): {finding.message}")
     add("Fee", f"£{record.fee}" if record.fee else None)
     add("Late reason", record.late_reason)
     add("Note", record.note)
@@ -296,6 +302,34 @@ def submitted_line(view) -> str:
     if due is not None:
         line += f"; completion due {when(due.date)} ({due.rule}; {due.source})"
     return line
+
+
+def logged_lines(logged, calendar) -> list[str]:
+    """`prs request add` on stderr (service.requests.Logged): what was logged, then the next step."""
+    record, dates = logged.request.record, logged.request.dates
+    closes = dates.request_deadline.date
+    lines = [
+        f"Logged request {record.id}: {record.service} ({calendar.services[record.service].name}), "
+        f"{record.awarding_body}, board deadline {when(closes) if closes else 'unknown (see prs request show)'}."
+    ]
+    steps = logged.next
+    todo = []
+    if steps is not None and steps.consent is not None and not steps.consent.ok:
+        todo.append(f"record valid consent with 'prs consent record' (now: {steps.consent.status.replace('_', ' ')})")
+    if record.status == "draft":
+        by = steps.internal_deadline if steps is not None else None
+        todo.append(f"submit by {when(by)}, your internal deadline" if by else "submit it to the board")
+    if todo:
+        lines.append("Next: " + "; then ".join(todo) + ".")
+    return [wrapped for line in lines for wrapped in _fit_text(line)]
+
+
+def _fit_text(line: str) -> list[str]:
+    """A sentence wrapped at the terminal's width (else COLUMNS, else 80), words kept whole."""
+    import textwrap
+
+    return textwrap.wrap(line, max(40, shutil.get_terminal_size((80, 24)).columns), subsequent_indent="  ",
+                         break_long_words=False, break_on_hyphens=False)
 
 
 def outcome_lines(result) -> list[str]:

@@ -33,11 +33,22 @@ class RequestView(NamedTuple):
     outcome: str | None = None  # as shown: up, down, unchanged, or copy_received (access to scripts)
 
 
+class NextSteps(NamedTuple):
+    """What a request still needs from the officer: its internal deadline (a draft's board
+    deadline minus the centre's lead days; None: not a draft, or no date), and its consent
+    (rules.consent.ConsentFinding; None: the service needs none)."""
+
+    internal_deadline: date | None
+    consent: object | None
+
+
 class RequestPage(NamedTuple):
-    """`prs request show`: the request, and whether its completion date waits for a sample."""
+    """`prs request show`: the request, whether its completion date waits for a sample, and
+    what it still needs."""
 
     request: RequestView
     awaiting_sample: bool
+    next: NextSteps | None = None
 
 
 class Logged(NamedTuple):
@@ -46,6 +57,7 @@ class Logged(NamedTuple):
     request: RequestView
     warnings: tuple[str, ...]
     fee_note: str | None
+    next: NextSteps | None = None
 
 
 class Submitted(NamedTuple):
@@ -123,6 +135,22 @@ def _view(calendar, repo, record: RequestRecord, today: date) -> RequestView:
     return RequestView(record, dates, overdue_reason(record, dates, today), outcome_shown(calendar, record))
 
 
+def next_steps(calendar, conn, view: RequestView, lead_days: int) -> NextSteps:
+    """The internal deadline of a draft (rules.agenda.internal_deadline) and the consent finding
+    of a request that stands and needs consent."""
+    from prs_cli.rules.agenda import internal_deadline
+    from prs_cli.rules.consent import consent_status
+    from prs_cli.store import consents as consent_store
+
+    record = view.record
+    closes = view.dates.request_deadline.date
+    internal = internal_deadline(calendar, closes, lead_days) if record.status == "draft" and closes else None
+    finding = None
+    if record.stands and calendar.services[record.service].needs_consent:
+        finding = consent_status(calendar, record, consent_store.for_request(conn, record))
+    return NextSteps(internal, finding)
+
+
 def log_views(calendar, repo, records: Iterable[RequestRecord], today: date):
     """RequestView of each record, one at a time, the dates memoised across the log."""
     dates_of = DatesCache(calendar, repo)
@@ -157,13 +185,17 @@ def _store_change(db: Database, write: Callable[..., RequestRecord], record: Req
 # --- use cases ----------------------------------------------------------------------------------
 
 
-def add_request(db: Database, calendar, given: intake.RequestInput, *, follows: int | None, today: date, by: str | None) -> Logged:
-    """Log a request, refused (nothing written) when the board would refuse it."""
+def add_request(
+    db: Database, calendar, given: intake.RequestInput, *, follows: int | None, today: date, by: str | None, lead_days: int = 2
+) -> Logged:
+    """Log a request, refused (nothing written) when the board would refuse it; with what it
+    needs next (consent, the internal deadline)."""
     repo = db.requests(create=True)
     prior = repo.get(follows) if follows is not None else None
     prepared = intake.prepare_request(calendar, given, today=today, by=by, prior=prior)
     (stored,) = _store_new(db, repo, [prepared.record], by=by)
-    return Logged(_view(calendar, repo, stored, today), tuple(prepared.warnings), prepared.fee_note)
+    view = _view(calendar, repo, stored, today)
+    return Logged(view, tuple(prepared.warnings), prepared.fee_note, next_steps(calendar, repo.conn, view, lead_days))
 
 
 def submit_request(
@@ -278,10 +310,10 @@ def list_requests(
     return Listing(rows, True, limit, total, len(rows) == limit and total != limit)
 
 
-def show_request(db: Database, calendar, request_id: int, *, today: date) -> RequestPage:
+def show_request(db: Database, calendar, request_id: int, *, today: date, lead_days: int = 2) -> RequestPage:
     repo = db.requests()
     view = _view(calendar, repo, repo.get(request_id), today)
-    return RequestPage(view, awaiting_sample(calendar, view.record, view.dates))
+    return RequestPage(view, awaiting_sample(calendar, view.record, view.dates), next_steps(calendar, repo.conn, view, lead_days))
 
 
 def request_history(db: Database, request_id: int):
