@@ -548,3 +548,26 @@ def test_add_prints_the_id_for_scripts_and_what_was_logged_for_the_officer(cli, 
     consent(cli, "0042")
     shown = ok(cli("request", "show", "1", "--today", "2026-08-14"))
     assert "  Consent:              valid: consent dated Fri 14 Aug 2026 covers Review of marking (S2)" in shown
+
+
+def test_history_without_an_id_is_the_centres_trail_with_reasons_and_refunds(cli, monkeypatch):
+    # Issue 13 item 8; AQA-ROM2: the fee is refunded only when the grade changes.
+    monkeypatch.setenv("COLUMNS", "120")
+    ok(add(cli, grade="B"))
+    ok(add(cli, component="7402/2"))
+    consent(cli, "0042")
+    ok(cli("request", "submit", "1", "--received", "2026-08-15", "--today", "2026-08-15"))
+    ok(cli("request", "outcome", "1", "--on", "2026-08-20", "--grade-after", "A", "--today", "2026-08-20"))
+    ok(cli("request", "withdraw", "2", "--reason", "candidate changed their mind"))
+    trail = json.loads(ok(cli("request", "history", "--json")))
+    assert [e["action"] for e in trail] == ["added", "added", "consent_recorded", "submitted", "outcome", "withdrawn"]
+    assert trail[-1]["reason"] == "candidate changed their mind" and trail[2]["consent"] == 1
+    out = ok(cli("request", "history"))
+    assert "because: candidate changed their mind" in out
+    assert "grade went up on 2026-08-20; fee refunded" in out
+    assert len(json.loads(ok(cli("request", "history", "--all", "--json")))) == 6
+    for n in range(50):
+        ok(add(cli, component=f"7402/{n + 10}"))
+    result = cli("request", "history")
+    assert result.exit_code == 0 and "The latest 50 of 56 lines; --all shows every one." in result.stderr
+    assert len(json.loads(ok(cli("request", "history", "--json")))) == 50

@@ -298,23 +298,33 @@ def show(
     typer.echo(show_text(page, cal))
 
 
+HISTORY_LIMIT = 50  # the centre's trail: a screenful of the latest; --all for every line
+
+
 @app.command("history")
 def history(
-    request_id: RequestId,
+    request_id: Annotated[Optional[int], typer.Argument(help="The request's id. Without it: the centre's whole trail.", metavar="[ID]")] = None,
+    every: Annotated[bool, typer.Option("--all", help="The whole trail, not only the latest 50 lines.")] = False,
     db: common.Db = None,
     today: common.Today = None,
     json: common.Json = False,
     data_dir: common.DataDir = None,
 ) -> None:
-    """The audit trail of one request: every change, when (UTC) and by whom."""
+    """The audit trail of one request, or (no id) of the centre, latest 50 unless --all: every
+    change, when (UTC), by whom; reasons for withdrawals and rejections, refunds in words."""
     from prs_cli.render.requests import history_json, history_table
     from prs_cli.service.requests import request_history
 
-    events = request_history(common.database(db), request_id)
+    trail = request_history(common.database(db), request_id, limit=None if every or request_id is not None else HISTORY_LIMIT)
     if json:
-        common.print_json(history_json(events))
-    else:
-        history_table(events)
+        common.print_json(history_json(trail.events))
+        return
+    if not trail.events:
+        common.note("Nothing logged yet.")
+        return
+    history_table(trail.events, whole=request_id is None)
+    if len(trail.events) < trail.total:
+        common.note(f"The latest {len(trail.events)} of {trail.total} lines; --all shows every one.")
 
 
 @app.command("import")

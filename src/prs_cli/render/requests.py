@@ -279,20 +279,54 @@ def show_text(page, calendar) -> str:
     return "\n".join(lines)
 
 
-def history_table(events) -> None:
+def history_table(events, *, whole: bool = False) -> None:
+    """The audit trail; `whole`: the centre's, with the request or consent each line is about."""
     from rich.table import Table
 
-    table = Table(title="History", title_justify="left")
-    for name in ("When (UTC)", "By", "Action", "Details"):
-        table.add_column(name, no_wrap=name != "Details")
+    table = Table(title="History" if not whole else "The centre's history", title_justify="left")
+    columns = ["When (UTC)", "By"] + (["Of"] if whole else []) + ["Action", "Details"]
+    for name in columns:
+        table.add_column(name, no_wrap=name not in ("Details", "By"))
     for event in events:
-        details = ", ".join(f"{k}={v}" for k, v in event.details.items() if v is not None)
-        table.add_row(event.at, event.by or "-", event.action, details)
+        of = f"request {event.request_id}" if event.request_id else (f"consent {event.consent_id}" if event.consent_id else "-")
+        table.add_row(event.at, event.by or "-", *([of] if whole else []), event.action, event_words(event))
     console().print(table)
 
 
+_DIRECTION = {"up": "grade went up", "down": "grade went down", "unchanged": "grade unchanged",
+              "changed": "grade changed", "copy_received": "copy of the script arrived"}
+
+
+def event_words(event) -> str:
+    """What an audit line says, in words: the withdrawal's or rejection's reason, an outcome
+    and its refund, otherwise the codes and dates it holds."""
+    d = event.details
+    if event.action in ("withdrawn", "rejected"):
+        return f"because: {event.reason}" if event.reason else "no reason kept"
+    if event.action == "outcome":
+        direction = d.get("direction")
+        words = f"{_DIRECTION.get(direction, direction)} on {d.get('outcome_on')}"
+        if direction != "copy_received":
+            refunded = d.get("fee_refunded")
+            words += "; fee refunded" if refunded is True else "; fee kept" if refunded is False else "; no refund decision"
+        return words + (f" (from {d['via']})" if d.get("via") else "")
+    if event.action == "edited":
+        parts = []
+        for name, change in d.get("changed", {}).items():
+            if isinstance(change, dict):
+                parts.append(f"{name} {change.get('old') or '-'} -> {change.get('new') or '-'}")
+            else:
+                parts.append(f"{name} changed")
+        return "corrected: " + ", ".join(parts)
+    return ", ".join(f"{k}={v}" for k, v in d.items() if v is not None and k != "changed")
+
+
 def history_json(events) -> list[dict]:
-    return [{"id": e.id, "at": e.at, "by": e.by, "action": e.action, "request": e.request_id, "details": e.details} for e in events]
+    return [
+        {"id": e.id, "at": e.at, "by": e.by, "action": e.action, "request": e.request_id, "consent": e.consent_id,
+         "reason": e.reason, "details": e.details}
+        for e in events
+    ]
 
 
 def submitted_line(view) -> str:

@@ -316,9 +316,22 @@ def show_request(db: Database, calendar, request_id: int, *, today: date, lead_d
     return RequestPage(view, awaiting_sample(calendar, view.record, view.dates), next_steps(calendar, repo.conn, view, lead_days))
 
 
-def request_history(db: Database, request_id: int):
-    """The audit trail of one request (store.requests.Event), oldest first."""
-    return db.requests().history(request_id)
+class Trail(NamedTuple):
+    """`prs request history`: the events, oldest first, and how many there are in all."""
+
+    events: list
+    total: int
+
+
+def request_history(db: Database, request_id: int | None, *, limit: int | None = None) -> Trail:
+    """The audit trail of one request (store.requests.Event), oldest first; with no id, the
+    centre's whole trail: the latest `limit` events (None: every one)."""
+    if request_id is not None:
+        events = db.requests().history(request_id)
+        return Trail(events, len(events))
+    if not db.exists():
+        return Trail([], 0)
+    return Trail(*db.requests().trail(limit))
 
 
 def import_requests(
