@@ -571,3 +571,31 @@ def test_history_without_an_id_is_the_centres_trail_with_reasons_and_refunds(cli
     result = cli("request", "history")
     assert result.exit_code == 0 and "The latest 50 of 56 lines; --all shows every one." in result.stderr
     assert len(json.loads(ok(cli("request", "history", "--json")))) == 50
+
+
+def test_edit_corrects_a_typo_audited_and_the_agenda_follows(cli):
+    # Issue 13 item 7: codes and marks audited old -> new, personal fields only as changed; a
+    # corrected candidate number brings that candidate's consent (seed:000) to the request.
+    ok(add(cli, name=NAME, mark="58"))
+    consent(cli, "0043")
+    due = json.loads(ok(cli("due", "--today", "2026-08-14", "--json")))
+    assert [i["request_ids"] for i in due if i["kind"] == "consent_missing"] == [[1]]
+    assert ok(cli("request", "edit", "1", "--candidate", "0043", "--name", "Zara Quinn", "--component", "7402/2",
+                  "--mark", "60", "--today", "2026-08-14")) == "Request 1 corrected (name, candidate, component, mark).\n"
+    data = records(cli, "--today", "2026-08-14")[0]
+    assert (data["candidate"], data["name"], data["component"], data["mark_before"]) == ("0043", "Zara Quinn", "7402/2", 60)
+    edited = json.loads(ok(cli("request", "history", "1", "--json")))[-1]
+    assert edited["action"] == "edited"
+    assert edited["details"]["changed"] == {
+        "candidate": True, "name": True, "component": {"old": "7402/1", "new": "7402/2"},
+        "original_mark": {"old": 58, "new": 60},
+    }
+    assert "Zara" not in json.dumps(edited) and "0043" not in json.dumps(edited)
+    due = json.loads(ok(cli("due", "--today", "2026-08-14", "--json")))
+    assert [i for i in due if i["kind"] == "consent_missing"] == []
+    refused(cli("request", "edit", "1", "--candidate", "43"), "the candidate number must be exactly 4 digits (for example 0042)")
+    refused(cli("request", "edit", "1", "--component", "7402/2"), "nothing to change: give the corrected value, e.g. --component 7357/2")
+    ok(add(cli, component="7402/9", candidate="0043"))
+    refused(cli("request", "edit", "2", "--component", "7402/2"),
+            "the same candidate, component, service and series is already logged as request 1")
+    assert records(cli)[1]["component"] == "7402/9"

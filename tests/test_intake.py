@@ -422,3 +422,18 @@ def test_no_message_carries_the_name_or_number(calendar):
             prepare(calendar, **kwargs)
         messages.append(caught.value.message + (caught.value.hint or ""))
     assert not any("0042" in m or NAME in m for m in messages)
+
+
+def test_edit_checks_each_field_and_keeps_personal_values_out_of_the_audit(calendar):
+    # Issue 13 item 7; seed:000: Service 3 is a centre's sample and never names a candidate.
+    record = stored(prepare(calendar, name="Ada", original_grade="B").record, 4)
+    change, audit = intake.edit(calendar, record, {"name": "Ada L", "original_grade": "A", "fee": "£50"})
+    assert (change.record.name, change.record.original_grade, change.record.fee) == ("Ada L", "A", "50")
+    assert audit == {"name": True, "original_grade": {"old": "B", "new": "A"}, "fee": {"old": record.fee, "new": "50"}}
+    with pytest.raises(InputError, match="the UCI must be 13 characters"):
+        intake.edit(calendar, record, {"uci": "123"})
+    sample = stored(prepare(calendar, service="S3", candidate=None, name=None, component="8702C", qualification="gcse").record, 5)
+    with pytest.raises(Refused, match="reviews a centre's sample, never one candidate"):
+        intake.edit(calendar, sample, {"candidate": "0042"})
+    with pytest.raises(Refused, match="request 4 is withdrawn; log a new request"):
+        intake.edit(calendar, record._replace(status="withdrawn"), {"name": "X"})

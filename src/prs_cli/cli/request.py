@@ -189,6 +189,43 @@ def appeal(
     _show_logged(logged, json)
 
 
+@app.command("edit")
+def edit(
+    request_id: RequestId,
+    name: Annotated[Optional[str], typer.Option("--name", help="The candidate's name.")] = None,
+    candidate: Annotated[Optional[str], typer.Option("--candidate", help="The 4-digit candidate number.")] = None,
+    uci: Annotated[Optional[str], typer.Option("--uci", help="Unique candidate identifier (13 characters).")] = None,
+    subject: Annotated[Optional[str], typer.Option("--subject", help="Subject title.")] = None,
+    component: Annotated[Optional[str], typer.Option("--component", help="Unit or paper code.")] = None,
+    mark: Annotated[Optional[int], typer.Option("--mark", help="The original mark.")] = None,
+    grade: Annotated[Optional[str], typer.Option("--grade", help="The original grade.")] = None,
+    fee: Annotated[Optional[str], typer.Option("--fee", help="Fee in pounds.")] = None,
+    note: Annotated[Optional[str], typer.Option("--note", help="A note for the log.")] = None,
+    by: By = None,
+    db: common.Db = None,
+    today: common.Today = None,
+    json: common.Json = False,
+    data_dir: common.DataDir = None,
+) -> None:
+    """Correct what was typed wrong; the change goes in the audit trail (old and new for codes,
+    marks and money; for personal details only that they changed)."""
+    from prs_cli.service.requests import edit_request
+
+    given = {"name": name, "candidate": candidate, "uci": uci, "subject": subject, "component": component,
+             "original_mark": mark, "original_grade": grade, "fee": fee, "note": note}
+    changes = {field: value for field, value in given.items() if value is not None}
+    if not changes:
+        from prs_cli.errors import InputError
+
+        raise InputError("say what to correct, e.g. --component 7357/2 (prs request edit --help lists the fields)")
+    day = common.today(today)
+    view = edit_request(common.database(db), common.calendar(data_dir), request_id, changes, today=day, by=common.who(by))
+    if json:
+        _print_request(view)
+    else:
+        typer.echo(f"Request {view.record.id} corrected ({', '.join(f.replace('original_', '') for f in changes)}).")
+
+
 @app.command("withdraw")
 def withdraw(
     request_id: RequestId,

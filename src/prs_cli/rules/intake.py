@@ -15,7 +15,7 @@ from decimal import Decimal, InvalidOperation
 from prs_cli import codes
 from prs_cli.calendar.model import Calendar
 from prs_cli.errors import InputError, Refused
-from prs_cli.records import OPEN_STATUSES, RequestRecord
+from prs_cli.records import CLOSED_STATUSES, OPEN_STATUSES, RequestRecord
 from prs_cli.rules.days import when
 from prs_cli.rules.requests import record_deadline
 from prs_cli.rules.deadlines import (
@@ -578,3 +578,53 @@ def close(record: RequestRecord, *, status: str, reason: str) -> Change:
     if not text:
         raise InputError("say why with --reason")
     return Change(record._replace(status=status, closed_reason=text))
+
+
+# --- corrections ----------------------------------------------------------------------------
+
+# What `prs request edit` may correct. Personal fields are audited only as changed (never their
+# values); codes, marks, grades and money with the old and new value.
+EDITABLE = ("name", "candidate", "uci", "subject", "component", "original_mark", "original_grade", "fee", "note")
+PERSONAL = frozenset({"name", "candidate", "uci", "note"})
+
+
+def edit(calendar: Calendar, record: RequestRecord, changes: dict) -> tuple[Change, dict]:
+    """A typing mistake corrected: each field checked as `prs request add` checks it, and a
+    Service 3 request (a centre's sample, seed:000) still names no candidate. Returns the change
+    and what the audit trail says of it: {field: {"old", "new"}}, or {field: True} for personal
+    fields. Nothing that decides a deadline (series, board, qualification, service, release day)
+    is editable: a request logged under the wrong one is withdrawn and logged again, so its
+    deadline is checked as new."""
+    if record.status in CLOSED_STATUSES:
+        raise Refused(f"request {record.id} is {record.status}; log a new request instead of correcting it")
+    checked: dict = {}
+    for name, value in changes.items():
+        if name == "candidate":
+            value = check_candidate(value)
+        elif name == "uci":
+            value = check_uci(value) if value.strip() else None
+        elif name == "fee":
+            value = check_fee(value)
+        elif name == "original_mark":
+            value = check_mark(value)
+        elif name == "component":
+            value = _text(value, "component")
+            if not value:
+                raise InputError("the component cannot be empty; requests are per component")
+            if len(value) > 40:
+                raise InputError("the component code is longer than 40 characters")
+        else:
+            value = _text(value, name.replace("original_", "").replace("_", " "))
+        checked[name] = value
+    service = calendar.services.get(record.service)
+    if service is not None and not service.per_candidate and any(checked.get(f) for f in ("candidate", "name", "uci")):
+        raise Refused(f"{service.name} ({record.service}) reviews a centre's sample, never one candidate")
+    audit = {}
+    for name, value in checked.items():
+        old = getattr(record, name)
+        if old == value:
+            continue
+        audit[name] = True if name in PERSONAL else {"old": old, "new": value}
+    if not audit:
+        raise InputError("nothing to change: give the corrected value, e.g. --component 7357/2")
+    return Change(record._replace(**{name: checked[name] for name in audit})), audit

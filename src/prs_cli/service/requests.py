@@ -261,6 +261,16 @@ def appeal(db: Database, calendar, request_id: int, *, on: date, reference: str 
     return Logged(_view(calendar, repo, stored, today), tuple(prepared.warnings), prepared.fee_note)
 
 
+def edit_request(db: Database, calendar, request_id: int, changes: dict, *, today: date, by: str | None) -> RequestView:
+    """Correct what was typed wrong (rules.intake.edit), audited; the agenda keys follow (a new
+    candidate number changes which consent applies)."""
+    repo = db.requests()
+    record = repo.get(request_id)
+    change, changed = intake.edit(calendar, record, changes)
+    stored = _store_change(db, repo.edit, change.record, by=by, changed=changed)
+    return _view(calendar, repo, stored, today)
+
+
 def close_request(db: Database, calendar, request_id: int, *, status: str, reason: str, today: date, by: str | None) -> RequestView:
     """Withdraw a request, or record that the board rejected it (`status`)."""
     repo = db.requests()

@@ -211,6 +211,15 @@ class Requests:
         self._update(record, expected_status="submitted", action="outcome", by=by, details=details)
         return record
 
+    def edit(self, record: RequestRecord, *, by: str | None, changed: dict) -> RequestRecord:
+        """Store a correction (rules.intake.edit); the audit line holds `changed` as the rules
+        gave it (old and new values of codes, only that a personal field changed). Another
+        standing request with the same candidate, component, service and series is refused."""
+        existing = self._duplicate_of(record)
+        if existing is not None and existing != record.id:
+            raise Refused(f"the same candidate, component, service and series is already logged as request {existing}")
+        return self.save(record, expected_status=record.status, action="edited", by=by, details={"changed": changed})
+
     def close(self, record: RequestRecord, *, by: str | None, previous_status: str) -> RequestRecord:
         """Store a withdrawal or a rejection; the audit action is the new status."""
         return self.save(record, expected_status=previous_status, action=record.status, by=by)
