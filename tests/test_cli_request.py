@@ -437,8 +437,8 @@ def test_import_with_bad_rows_writes_nothing_and_names_each_line(cli, tmp_path):
     )
     result = cli("request", "import", str(path), "--today", "2026-08-14")
     assert result.exit_code == 2
-    assert result.stderr.splitlines() == [
-        f"{path}:3: the candidate number must be exactly 4 digits (for example 0042)",
+    assert result.stderr.splitlines()[1:] == [
+        f'{path}:3: column "Candidate No": the candidate number must be exactly 4 digits (for example 0042)',
         f"{path}:4: Priority Service 2 (PS2) does not apply to GCSE: AQA offers it only for GCE AS level, "
         "GCE A level and Level 3 VTQ (AQA-ROM)",
         f"{path}:5: the same candidate, component, service and series as line 2",
@@ -462,8 +462,8 @@ def test_import_two_bad_rows_of_five(cli, tmp_path):
     )
     result = cli("request", "import", str(path), "--today", "2026-08-14")
     assert result.exit_code == 2
-    assert result.stderr.splitlines()[:2] == [
-        f"{path}:4: unknown awarding body 'AQX'; did you mean AQA?",
+    assert result.stderr.splitlines()[1:3] == [
+        f'{path}:4: column "ab": not a known awarding body code; did you mean AQA?',
         f"{path}:6: already logged as request 1",
     ]
     assert [r["id"] for r in records(cli)] == [1]
@@ -599,3 +599,33 @@ def test_edit_corrects_a_typo_audited_and_the_agenda_follows(cli):
     refused(cli("request", "edit", "2", "--component", "7402/2"),
             "the same candidate, component, service and series is already logged as request 1")
     assert records(cli)[1]["component"] == "7402/9"
+
+
+def test_import_reads_a_schools_headers_and_reports_every_problem_in_a_row(cli, tmp_path, monkeypatch):
+    # Issue 13 item 11: the headers schools use; columns used and ignored named; every cell's
+    # problem at once, with file, line and header, never the cell.
+    monkeypatch.setenv("COLUMNS", "200")
+    path = tmp_path / "form.csv"
+    path.write_text(
+        "Cand No.,Exam Board,Qual,Unit,Service Requested,Teacher,Fee (£),Raw Mark\n"
+        "0001,AQA,gce-a-level,7042/1,S2,Mr X,48.65,50\n"
+        "12x,AQA,gce-a-level,7042/2,S2,Mr X,lots,fifty\n",
+        encoding="utf-8",
+    )
+    result = cli("request", "import", str(path), "--today", "2026-08-14")
+    assert result.exit_code == 2
+    lines = result.stderr.splitlines()
+    assert lines[0] == ("Columns used: Cand No. (candidate), Exam Board (awarding body), Qual (qualification), "
+                        "Unit (component), Service Requested (service), Fee (£) (fee), Raw Mark (original mark).")
+    assert lines[1] == "Columns ignored: Teacher."
+    assert lines[2:5] == [
+        f'{path}:3: column "Cand No.": the candidate number must be exactly 4 digits (for example 0042)',
+        f'{path}:3: column "Fee (£)": not an amount in pounds; write it like 43.45',
+        f'{path}:3: column "Raw Mark": not a whole number',
+    ]
+    assert "12x" not in result.stderr and "lots" not in result.stderr and "fifty" not in result.stderr
+    path.write_text(path.read_text(encoding="utf-8").splitlines()[0] + "\n0001,AQA,gce-a-level,7042/1,S2,Mr X,48.65,50\n",
+                    encoding="utf-8")
+    data = json.loads(ok(cli("request", "import", str(path), "--today", "2026-08-14", "--json")))
+    assert data["imported"] == 1 and data["columns_ignored"] == ["Teacher"]
+    assert data["columns_used"]["Cand No."] == "candidate"

@@ -6,21 +6,26 @@ Reading only: every row is checked afterwards exactly as `prs request add` check
 from __future__ import annotations
 
 from pathlib import Path
+from typing import NamedTuple
 
+# The headers schools' request forms use (folded: lower case, punctuation as spaces), by field.
 COLUMNS = {
-    "candidate": ("candidate number", "candidate no", "cand no", "candidate", "cand number", "candidate num"),
-    "name": ("candidate name", "name"),
-    "uci": ("uci",),
-    "awarding_body": ("awarding body", "ab", "board"),
-    "qualification": ("qualification", "level", "qualification level"),
-    "subject": ("subject", "subject title"),
-    "component": ("component", "unit", "paper", "component code", "unit code"),
-    "service": ("service", "service code"),
+    "candidate": ("candidate number", "candidate no", "cand no", "candidate", "cand number", "candidate num",
+                  "cand num", "exam number", "exam no", "candidate exam number"),
+    "name": ("candidate name", "name", "student name", "pupil name", "full name"),
+    "uci": ("uci", "unique candidate identifier", "uci number"),
+    "awarding_body": ("awarding body", "ab", "board", "exam board", "awarding organisation", "ao", "exam body"),
+    "qualification": ("qualification", "level", "qualification level", "qual", "qualification type", "qual type"),
+    "subject": ("subject", "subject title", "subject name"),
+    "component": ("component", "unit", "paper", "component code", "unit code", "paper code", "component number",
+                  "unit number", "paper number", "component no", "unit no", "paper no"),
+    "service": ("service", "service code", "service requested", "service required", "request type",
+                "type of request", "post results service", "prs service"),
     "series": ("series", "exam series"),
-    "original_mark": ("original mark", "mark"),
-    "original_grade": ("original grade", "grade"),
-    "fee": ("fee",),
-    "note": ("note", "notes"),
+    "original_mark": ("original mark", "mark", "raw mark", "original raw mark"),
+    "original_grade": ("original grade", "grade", "original result", "result"),
+    "fee": ("fee", "fee £", "cost", "charge"),
+    "note": ("note", "notes", "comments", "comment"),
     "private_candidate": ("private", "private candidate"),
     "late_reason": ("late reason",),
     "results_released": ("results released",),
@@ -33,18 +38,32 @@ _NO = {"no", "n", "false", "0", ""}
 def _folded(header: str) -> str:
     import re
 
-    return re.sub(r"[\s_.\-]+", " ", header.strip().casefold()).strip()
+    return re.sub(r"[^0-9a-z]+", " ", header.strip().casefold()).strip()
 
 
-def read_rows(file: Path) -> list[tuple[int, dict[str, str]]]:
-    """(line number, {field: text}) for every non-blank row; unknown columns are ignored."""
-    return read_table(file, _ALIASES, ("service", "component"))
+class Table(NamedTuple):
+    """A CSV file read: its rows (line number, {field: text}), and the header as read: the
+    columns used (header as written, field) and those ignored (header as written)."""
+
+    rows: list[tuple[int, dict[str, str]]]
+    used: list[tuple[str, str]]
+    ignored: list[str]
+
+
+def read_rows(file: Path) -> Table:
+    """Every non-blank row of a request form; unknown columns are ignored (and named)."""
+    return read_columns(file, _ALIASES, ("service", "component"))
 
 
 def read_table(file: Path, aliases: dict[str, str], required: tuple[str, ...]) -> list[tuple[int, dict[str, str]]]:
     """(line number, {field: text}) for every non-blank row of a CSV file whose header names
     fields through `aliases` (folded header -> field); the `required` fields must have a column.
     Shared by every CSV prs reads (requests, results, grade boundaries)."""
+    return read_columns(file, aliases, required).rows
+
+
+def read_columns(file: Path, aliases: dict[str, str], required: tuple[str, ...]) -> Table:
+    """read_table, with which columns were used and which ignored."""
     import csv
     import io
 
@@ -68,9 +87,12 @@ def read_table(file: Path, aliases: dict[str, str], required: tuple[str, ...]) -
     except csv.Error as exc:
         raise InputError(f"{file}:1: not a readable CSV header ({exc})") from None
     fields: dict[int, str] = {}
+    ignored: list[str] = []
     for index, column in enumerate(header):
         key = aliases.get(_folded(column))
         if key is None:
+            if column.strip():
+                ignored.append(column.strip())
             continue
         if key in fields.values():
             raise InputError(f"{file}:1: two columns give the {key.replace('_', ' ')} (one is {column!r})")
@@ -87,13 +109,16 @@ def read_table(file: Path, aliases: dict[str, str], required: tuple[str, ...]) -
             line = reader.line_num + 1
     except csv.Error as exc:
         raise InputError(f"{file}:{reader.line_num}: not readable as CSV ({exc})") from None
-    return rows
+    return Table(rows, [(header[i].strip(), key) for i, key in fields.items()], ignored)
 
 
 def row_input(values: dict[str, str]):
+    """The row as `prs request add` would be given it, or (None, problems): every cell that
+    cannot be read, as (field, sentence), the sentence never quoting the cell."""
     from prs_cli.clock import parse_date
     from prs_cli.errors import InputError
     from prs_cli.render.csvout import FORMULA_START
+    from prs_cli.rules import intake
     from prs_cli.rules.intake import RequestInput
 
     def text(key: str) -> str | None:
@@ -102,18 +127,33 @@ def row_input(values: dict[str, str]):
             value = value[1:]  # the quote `prs export` adds to neutralise a formula
         return value or None
 
+    problems: list[tuple[str, str]] = []
+    checks = (("candidate", intake.check_candidate), ("uci", intake.check_uci), ("fee", intake.check_fee))
+    for key, check in checks:
+        if text(key) is not None:
+            try:
+                check(text(key))
+            except InputError as error:
+                problems.append((key, error.message if key != "fee" else "not an amount in pounds; write it like 43.45"))
     mark = text("original_mark")
     if mark is not None and not mark.isdigit():
-        raise InputError(f"mark {mark!r} is not a whole number")
+        problems.append(("original_mark", "not a whole number"))
     private = (values.get("private_candidate") or "").strip().casefold()
     if private not in _YES | _NO:
-        raise InputError(f"private {private!r} should be yes or no")
+        problems.append(("private_candidate", "should be yes or no"))
     released = text("results_released")
+    released_on = None
+    if released:
+        try:
+            released_on = parse_date(released, "results released")
+        except InputError:
+            problems.append(("results_released", "not a date in the form YYYY-MM-DD"))
+    if problems:
+        return None, problems
     return RequestInput(
         awarding_body=text("awarding_body"), qualification=text("qualification"), service=text("service"),
         component=text("component"), candidate=text("candidate"), name=text("name"), uci=text("uci"),
         private_candidate=private in _YES, series=text("series"), subject=text("subject"),
         original_mark=int(mark) if mark is not None else None, original_grade=text("original_grade"),
-        fee=text("fee"), note=text("note"), late_reason=text("late_reason"),
-        results_released=parse_date(released, "results released") if released else None,
-    )
+        fee=text("fee"), note=text("note"), late_reason=text("late_reason"), results_released=released_on,
+    ), []

@@ -386,12 +386,18 @@ def import_requests(
         return ProgressBar(sys.stderr.isatty() and rows > PROGRESS_MIN_ROWS, rows * 2)
 
     result = check_and_store(common.database(db), cal, file, today=day, by=who, progress=progress)
+    if not json:
+        common.note("Columns used: " + ", ".join(f"{column} ({field.replace('_', ' ')})" for column, field in result.used) + ".")
+        if result.ignored:
+            common.note("Columns ignored: " + ", ".join(result.ignored) + ".")
     if result.problems:
         for problem in result.problems:
             common.note(problem)
         raise InputError(f"{len(result.problems)} of {result.rows} rows in {file} have problems; nothing was imported")
     stored = result.stored
     if json:
-        common.print_json({"imported": len(stored), "ids": [r.id for r in stored]})
+        common.print_json({"imported": len(stored), "ids": [r.id for r in stored],
+                           "columns_used": {column: field for column, field in result.used},
+                           "columns_ignored": result.ignored})
     else:
         typer.echo(f"Imported {len(stored)} request{'s' if len(stored) != 1 else ''} from {file}.")

@@ -83,11 +83,14 @@ class Listing(NamedTuple):
 
 
 class Imported(NamedTuple):
-    """`prs request import`: the stored requests, or (nothing stored) the problems, as FILE:LINE: sentence."""
+    """`prs request import`: the stored requests, or (nothing stored) the problems, as FILE:LINE:
+    sentence; and the columns used (header, field) and ignored (header)."""
 
     stored: list[RequestRecord]
     problems: list[str]
     rows: int
+    used: list[tuple[str, str]] = []
+    ignored: list[str] = []
 
 
 # --- dates --------------------------------------------------------------------------------------
@@ -358,26 +361,45 @@ def import_requests(
     context manager giving a function told of each step done (two per row: checked, stored)."""
     from prs_cli.request_csv import read_rows
 
-    rows = read_rows(file)
+    table = read_rows(file)
+    rows = table.rows
+    header = {field: column for column, field in table.used}
     repo = db.requests(create=True)
     with (progress(len(rows)) if progress else nullcontext(lambda n: None)) as advance:
-        records, problems = _check_rows(calendar, repo, file, rows, today, by, advance)
+        records, problems = _check_rows(calendar, repo, file, rows, header, today, by, advance)
         if problems:
-            return Imported([], problems, len(rows))
+            return Imported([], problems, len(rows), table.used, table.ignored)
         stored = _store_new(db, repo, records, by=by, action="imported", progress=lambda n: advance(1))
-    return Imported(stored, [], len(rows))
+    return Imported(stored, [], len(rows), table.used, table.ignored)
 
 
-def _check_rows(calendar, repo, file, rows, today, by, advance):
+# Which column an unknown code was typed in (errors.UnknownCode.kind -> field).
+_CODE_FIELDS = {"awarding body": "awarding_body", "qualification": "qualification", "service": "service", "series": "series"}
+
+
+def _check_rows(calendar, repo, file, rows, header, today, by, advance):
     """Every row checked as `prs request add` would, plus duplicates within the file and
-    against the log; returns (records, problems as FILE:LINE: sentence)."""
+    against the log; returns (records, problems as FILE:LINE: column "HEADER": sentence),
+    every unreadable cell of a row at once, never quoting a cell."""
+    from prs_cli.errors import UnknownCode
     from prs_cli.request_csv import row_input
+
+    def where(line, field):
+        return f'{file}:{line}: column "{header[field]}"' if field in header else f"{file}:{line}"
 
     records, problems, seen = [], [], {}
     for line, values in rows:
         advance(1)
+        given, cells = row_input(values)
+        if cells:
+            problems.extend(f"{where(line, field)}: {sentence}" for field, sentence in cells)
+            continue
         try:
-            record = intake.prepare_request(calendar, row_input(values), today=today, by=by).record
+            record = intake.prepare_request(calendar, given, today=today, by=by).record
+        except UnknownCode as error:
+            field = _CODE_FIELDS.get(error.kind)
+            problems.append(f"{where(line, field)}: not a known {error.kind} code" + (f"; {error.hint}" if error.hint else ""))
+            continue
         except PrsError as error:
             problems.append(f"{file}:{line}: {error.message}" + (f"; {error.hint}" if error.hint else ""))
             continue
