@@ -255,3 +255,19 @@ def test_plain_summary_names_up_to_ten_requests_and_counts_the_rest(cli):
     items = json.loads(cli("due", "--today", "2026-08-25", "--json").stdout)
     (late,) = [i for i in items if i["kind"] == "late_draft"]
     assert late["title"] == "Request 13 for Priority Service 2 (PS2): late, agreed with the board: submit"
+
+
+def test_status_counts_cambridge_english_in_the_year_its_results_came_out(cli, calendar):
+    # reference.md §4 (CE-EAR): Cambridge English results come out per candidate, outside any
+    # JCQ series; november-2025's results day (8 Jan 2026) comes before june-2026's (13 Aug).
+    from prs_cli.rules.status import seriesless_year
+
+    assert (seriesless_year(calendar, "june-2026"), seriesless_year(calendar, "june-2025")) == (2026, 2025)
+    assert seriesless_year(calendar, "november-2025") is None
+    result = cli("request", "add", "--candidate", "1234", "--ab", "CAMBRIDGE", "-q", "cambridge-english",
+                 "--component", "writing", "--service", "CE1", "--results-released", "2026-06-05", "--today", "2026-06-08")
+    assert result.exit_code == 0, result.stderr
+    june = json.loads(cli("status", "--json", "--series", "june-2026", "--today", "2026-09-01").stdout)
+    assert (june["total"], june["by_board"]["CAMBRIDGE"]["total"], june["seriesless_year"]) == (1, 1, 2026)
+    for other in ("june-2025", "november-2025"):
+        assert json.loads(cli("status", "--json", "--series", other, "--today", "2026-09-01").stdout)["total"] == 0

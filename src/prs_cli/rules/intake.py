@@ -248,6 +248,8 @@ def prepare_request(
                 f"fee £{published.amount} is {calendar.awarding_bodies[body_code].name}'s published fee "
                 f"({published.applies_to}; {published.source}); give --fee if yours differs"
             )
+        elif calendar.awarding_bodies[body_code].fees_unpublished:
+            fee_note = f"no fee logged: {calendar.awarding_bodies[body_code].fees_unpublished} Then give --fee."
 
     original_mark = check_mark(given.original_mark)
     original_grade = _text(given.original_grade, "grade")

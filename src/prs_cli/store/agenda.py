@@ -180,13 +180,15 @@ def disposal_cases(
         raise storage_error(exc) from None
 
 
-def status_counts(conn: sqlite3.Connection, series: str) -> list[tuple]:
-    """The requests of a series counted by what `prs status` reports (rules.status.status_report)."""
+def status_counts(conn: sqlite3.Connection, series: str, seriesless_year: int | None = None) -> list[tuple]:
+    """The requests of a series counted by what `prs status` reports (rules.status.status_report),
+    with those outside any series whose results came out in `seriesless_year` (rules.status.seriesless_year)."""
     try:
         return conn.execute(
             "SELECT status, awarding_body, service, outcome, fee, fee_refunded, count(*) FROM requests "
-            "WHERE series = ? GROUP BY status, awarding_body, service, outcome, fee, fee_refunded",
-            [series],
+            "WHERE series = ?1 OR (series IS NULL AND ?2 IS NOT NULL AND results_released BETWEEN ?2 || '-01-01' AND ?2 || '-12-31') "
+            "GROUP BY status, awarding_body, service, outcome, fee, fee_refunded",
+            [series, None if seriesless_year is None else str(seriesless_year)],
         ).fetchall()
     except sqlite3.Error as exc:
         raise storage_error(exc) from None
