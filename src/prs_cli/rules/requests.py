@@ -83,6 +83,23 @@ def awaiting_sample(calendar: Calendar, record: RequestRecord, dates: RequestDat
     )
 
 
+def appeal_windows(calendar: Calendar, requests: Iterable[RequestRecord], today: date) -> Iterator[tuple[RequestRecord, Answer]]:
+    """(review, appeal deadline) for each completed review whose preliminary appeal window is
+    still open on `today` and that no standing request follows (PEA-APP25: 30 days from the
+    review's outcome)."""
+    requests = list(requests)
+    followed = {r.follows_request for r in requests if r.follows_request is not None and r.stands}
+    for record in requests:
+        if record.status != "completed" or record.outcome_on is None or record.id in followed:
+            continue
+        try:
+            appeal = request_dates(calendar, record).appeal_deadline
+        except OutsideCalendar:
+            continue
+        if appeal is not None and appeal.date is not None and appeal.date >= today:
+            yield record, appeal
+
+
 def completion_dates(calendar: Calendar, requests: Iterable[RequestRecord]) -> Iterator[tuple[RequestRecord, Answer]]:
     """(request, completion due) for each request the board has and must still answer; a
     request whose dates fall in a year the calendar's bank holidays do not cover has none."""
