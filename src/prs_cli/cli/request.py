@@ -387,9 +387,10 @@ def import_requests(
 
     result = check_and_store(common.database(db), cal, file, today=day, by=who, progress=progress)
     if not json:
-        common.note("Columns used: " + ", ".join(f"{column} ({field.replace('_', ' ')})" for column, field in result.used) + ".")
-        if result.ignored:
-            common.note("Columns ignored: " + ", ".join(result.ignored) + ".")
+        from prs_cli.render.requests import columns_lines
+
+        for line in columns_lines(result.used, result.ignored):
+            common.note(line)
     if result.problems:
         for problem in result.problems:
             common.note(problem)

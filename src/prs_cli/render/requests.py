@@ -358,6 +358,14 @@ def logged_lines(logged, calendar) -> list[str]:
     return [wrapped for line in lines for wrapped in _fit_text(line)]
 
 
+def columns_lines(used, ignored) -> list[str]:
+    """`prs request import`: which columns it used, for what, and which it ignored, wrapped."""
+    lines = _fit_text("Columns used: " + ", ".join(f"{column} ({field.replace('_', ' ')})" for column, field in used) + ".")
+    if ignored:
+        lines += _fit_text("Columns ignored: " + ", ".join(ignored) + ".")
+    return lines
+
+
 def _fit_text(line: str) -> list[str]:
     """A sentence wrapped at the terminal's width (else COLUMNS, else 80), words kept whole."""
     import textwrap
