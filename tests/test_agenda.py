@@ -100,7 +100,7 @@ def test_titles_say_what_for_whom_without_names(calendar):
     assert items[("chase_board", (3,))].title == "Chase OCR: request 3 for Clerical re-check (S1) past the completion target"
     assert items[("consent_missing", (1,))].title == "Consent needed for request 1: consent given before results"
     assert items[("consent_disposal", (6,))].title == "Dispose of consent 5 securely: kept until Sat 28 Feb 2026"
-    assert items[("appeal_window", (5,))].title == "Appeal window closes for request 5 (AQA)"
+    assert items[("appeal_window", (5,))].title == "Preliminary appeal (APP1) window closes for request 5 (AQA)"
     for item in items.values():
         assert "Never Shown" not in item.title + item.detail
         assert "1001" not in item.title + item.detail
@@ -189,14 +189,23 @@ def test_disposal_waits_while_a_covered_request_is_open(calendar):
 
 def test_key_dates_in_the_window(calendar):
     items = agenda(calendar, [], [], today=date(2026, 8, 11), days=2, key_dates=calendar_items(calendar))
-    # seed:000: GCE results 13 August; JCQ-RES-TIMES: restricted release to centres the day before
+    # seed:000: GCE results 13 August; JCQ-RES-TIMES: restricted release to centres the day before,
+    # for general qualifications (FSMQ with A level, JCQ-RES); VTQ and T Level releases to centres
+    # are each board's (OFQUAL-VTQ24, issue 11 item 12); Pearson BTEC Level 1/2 to centres 12 Aug,
+    # provisional on its 2023 pattern (seed:003, item 15); the press embargo at 09:30 (seed:000).
     assert [(i.date, i.kind, i.severity, i.title) for i in items] == [
+        (date(2026, 8, 12), "restricted_release", "due", "FSMQ results to centres only (restricted release)"),
         (date(2026, 8, 12), "restricted_release", "due",
-         "GCE AS level, GCE A level, Extended Project, Level 3 VTQ and T Level results to centres only (restricted release)"),
-        (date(2026, 8, 13), "results_day", "due",
-         "GCE AS level, GCE A level, Extended Project, Level 3 VTQ and T Level results to candidates"),
-        (date(2026, 8, 13), "other", "due", "Press and local authority embargo lifts at 09:30 (GCE results day)"),
+         "GCE AS level, GCE A level and Extended Project results to centres only (restricted release)"),
+        (date(2026, 8, 12), "restricted_release", "due",
+         "Pearson (Edexcel and BTEC) Level 1 VTQ and Level 2 VTQ results to centres only (embargo release)"),
+        (date(2026, 8, 13), "results_day", "due", "FSMQ results to candidates"),
+        (date(2026, 8, 13), "results_day", "due", "GCE AS level, GCE A level and Extended Project results to candidates"),
+        (date(2026, 8, 13), "results_day", "due", "Level 3 VTQ and T Level results to candidates; to centres: check the board"),
+        (date(2026, 8, 13), "results_day", "due", "Pearson (Edexcel and BTEC) Level 3 VTQ results to candidates"),
+        (date(2026, 8, 13), "other", "due", "Press and local authority embargo lifts (GCE results day)"),
     ]
+    assert items[2].detail.endswith("provisional: check the board's page")
 
 
 def test_internal_deadline_moves_back_off_bank_holidays_and_weekends(calendar):

@@ -24,7 +24,7 @@ from hypothesis import strategies as st
 from prs_cli.service.agenda import load_agenda
 from prs_cli.render.agenda import record
 from prs_cli.rules import agenda as rules
-from prs_cli.rules.consent import consent_status, failing, kept_until
+from prs_cli.rules.consent import consent_needed, consent_status, failing, kept_until
 from prs_cli.service import agenda_keys
 from prs_cli.store import agenda as store
 from prs_cli.store import db
@@ -33,7 +33,9 @@ from prs_cli.store.db import connect, transaction
 # Valid codes only (an unknown code is refused on the way in): JCQ boards and qualifications,
 # and Cambridge English, whose results day is logged per request (seed:004).
 OFFERS = [("AQA", "gcse"), ("OCR", "gce-a-level"), ("PEARSON", "gcse"), ("NCFE", "l3-vtq"), ("CAMBRIDGE", "cambridge-english")]
-SERVICES = ["S1", "S2", "PS2", "S3", "ATS-P", "ATS-TL", "APP1"]
+# and the appeal stages after it (issue 11 item 14): the hearing, an appeal against a decision
+# (its window runs from decided_on), Ofqual's review
+SERVICES = ["S1", "S2", "PS2", "S3", "ATS-P", "ATS-TL", "APP1", "APP2", "APP-MAL", "EPRS"]
 SERIES = ["june-2026", "june-2026", "june-2025", None]
 CANDIDATES = ["1001", "1002", "1003", None]
 DAYS = st.dates(date(2025, 8, 1), date(2026, 10, 31))
@@ -53,6 +55,7 @@ requests = st.lists(
             "received": st.one_of(st.none(), DAYS),
             "outcome_on": st.one_of(st.none(), DAYS),
             "follows": st.one_of(st.none(), st.integers(1, 6)),
+            "decided": st.one_of(st.none(), DAYS),
         }
     ),
     max_size=6,
@@ -84,6 +87,7 @@ changes = st.lists(
         st.tuples(st.just("status"), FEW, st.sampled_from(STATUSES)),
         st.tuples(st.just("outcome"), FEW, st.one_of(st.none(), DAYS)),
         st.tuples(st.just("received"), FEW, st.one_of(st.none(), DAYS)),
+        st.tuples(st.just("decided"), FEW, st.one_of(st.none(), DAYS)),
         st.tuples(st.just("candidate"), FEW, st.sampled_from(CANDIDATES)),
         st.tuples(st.just("series"), FEW, st.sampled_from(SERIES)),
         st.tuples(st.just("tie"), FEW, FEW),
@@ -107,6 +111,7 @@ def change(path: Path, steps: list[tuple]) -> None:
             "status": [("UPDATE requests SET status = ? WHERE id = ?", (value, n))],
             "outcome": [("UPDATE requests SET outcome_on = ? WHERE id = ?", (day, n))],
             "received": [("UPDATE requests SET received_on = ?, sample_received_on = ? WHERE id = ?", (day, day, n))],
+            "decided": [("UPDATE requests SET decided_on = ? WHERE id = ?", (day, n))],
             "candidate": [("UPDATE requests SET candidate = ? WHERE id = ?", (value, n))],
             "series": [("UPDATE requests SET series = ? WHERE id = ?", (value, n))],
             "tie": [("INSERT OR IGNORE INTO consent_requests (consent_id, request_id) SELECT ?, ? "
@@ -191,7 +196,7 @@ def consent_check_finds_what_the_rules_find(calendar, path: Path, every_request,
     """`prs consent check` finds from the tally exactly the requests consent_status fails."""
     expected = sorted(
         r.id for r in every_request
-        if r.status not in ("withdrawn", "rejected") and calendar.services[r.service].needs_consent
+        if r.status not in ("withdrawn", "rejected") and consent_needed(calendar, r)
         and not consent_status(calendar, r, every_consent).ok
     )
     conn = connect(path)
@@ -200,9 +205,8 @@ def consent_check_finds_what_the_rules_find(calendar, path: Path, every_request,
         assert store.ids_of(conn, bad) == expected
     finally:
         conn.close()
-    assert needing == sum(
-        1 for r in every_request if r.status not in ("withdrawn", "rejected") and calendar.services[r.service].needs_consent
-    )
+    # a request for no candidate needs no candidate consent (issue 11 item 2, seed:000)
+    assert needing == sum(1 for r in every_request if r.status not in ("withdrawn", "rejected") and consent_needed(calendar, r))
 
 
 def build(path: Path, reqs: list[dict], cons: list[dict]) -> None:
@@ -219,13 +223,15 @@ def _write(conn, reqs: list[dict], cons: list[dict]) -> None:
     for n, r in enumerate(reqs, start=1):
         body, qualification = r["offer"]
         follows = r["follows"] if r["follows"] and r["follows"] < n else None
+        decided = ", decided_on" if r.get("decided") else ""  # (a column schema 5 adds)
         conn.execute(
             "INSERT INTO requests (id, status, series, awarding_body, qualification, service, component, candidate, "
-            "created_at, results_released, received_on, sample_received_on, outcome_on, follows_request) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, '2026-08-01T00:00:00', ?, ?, ?, ?, ?)",
+            f"created_at, results_released, received_on, sample_received_on, outcome_on, follows_request{decided}) "
+            f"VALUES (?, ?, ?, ?, ?, ?, ?, ?, '2026-08-01T00:00:00', ?, ?, ?, ?, ?{', ?' if decided else ''})",
             (n, r["status"], r["series"], body, qualification, r["service"], f"C{n}", r["candidate"],
              r["released"] and r["released"].isoformat(), r["received"] and r["received"].isoformat(),
-             r["received"] and r["received"].isoformat(), r["outcome_on"] and r["outcome_on"].isoformat(), follows),
+             r["received"] and r["received"].isoformat(), r["outcome_on"] and r["outcome_on"].isoformat(), follows,
+             *([r["decided"].isoformat()] if decided else [])),
         )
     for n, c in enumerate(cons, start=1):
         given_at = datetime.combine(c["given_on"], datetime.min.time()) + timedelta(hours=c["hour"]) if c["hour"] is not None else None
@@ -330,6 +336,11 @@ GIVEN = {"candidate": "1001", "series": "june-2026", "given_on": date(2026, 8, 2
         ([BASE], [GIVEN], [("candidate", 1, "1002"), ("series", 1, "june-2025")]),
         ([BASE], [GIVEN], [("delete_consent", 1, None)]),
         ([REVIEW, APPEAL], [GIVEN], [("delete_request", 2, None)]),
+        # issue 11: an appeal against a decision runs from decided_on; a request for no candidate
+        # (a centre's sample) has no consent key; a hearing after a preliminary appeal closes its window
+        ([{**BASE, "service": "APP-MAL", "decided": date(2026, 8, 20)}], [], [("decided", 1, date(2026, 8, 27))]),
+        ([BASE], [GIVEN], [("candidate", 1, None)]),
+        ([{**REVIEW, "service": "APP1"}, {**APPEAL, "service": "APP2"}], [], [("status", 2, "withdrawn")]),
     ],
 )
 def test_each_change_moves_the_tally(reqs, cons, steps, tmp_path):

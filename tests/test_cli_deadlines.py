@@ -120,3 +120,23 @@ def test_python_dash_m_works(prs_process):
     done = prs_process("deadlines", "--json", "--series", "june-2026", env={"PRS_TODAY": "2026-08-14"})
     assert done.returncode == 0, done.stderr
     assert json.loads(done.stdout)[0]["date"] == "2026-08-19"
+
+
+def test_the_table_fits_80_columns_without_cutting_a_word(monkeypatch, calendar):
+    # the guide: every view fits the width it is given; at 80 columns "What" keeps its room
+    # (issue 11: the June 2024 to 2026 tables, read on an officer's terminal)
+    import io
+    from datetime import date
+
+    from rich.console import Console
+
+    from prs_cli.render import deadlines as render
+    from prs_cli.rules.schedule import Filters, calendar_items
+
+    buffer = io.StringIO()
+    monkeypatch.setattr(render, "console", lambda: Console(file=buffer, width=80, no_color=True))
+    for series_id in ("june-2024", "june-2025", "june-2026"):
+        render.deadlines_table(calendar_items(calendar, Filters(series=(series_id,))), date(2026, 11, 28))
+    lines = buffer.getvalue().splitlines()
+    assert lines and max(len(line) for line in lines) <= 80
+    assert "…" not in buffer.getvalue()

@@ -15,7 +15,7 @@ RECORD_KEYS = {
     "subject", "component", "service", "follows", "results_released", "mark_before", "grade_before", "fee",
     "note", "late_reason", "created_at", "created_by", "request_deadline", "received_on", "sample_received_on",
     "board_reference", "submitted_by", "completion_due", "outcome", "outcome_on", "mark_after", "grade_after",
-    "fee_refunded", "appeal_deadline", "closed_reason", "overdue", "overdue_reason", "why",
+    "fee_refunded", "appeal_deadline", "closed_reason", "overdue", "overdue_reason", "why", "decided_on",
 }
 
 
@@ -238,7 +238,8 @@ def test_ncfe_s2_counts_working_days(cli):
 
 
 def test_outcome_appeal_and_refund(cli):
-    # AQA-ROM2: no charge if the grade changes. PEA-APP25: preliminary appeal within 30 days.
+    # AQA-ROM2: no charge if the grade changes. AQA-APP (as PEA-APP25): preliminary appeal
+    # within 30 days; the board's own page is cited for its own window (issue 11 item 6).
     ok(add(cli, grade="B", mark="50"))
     consent(cli, "0042")
     ok(cli("request", "submit", "1", "--received", "2026-08-15", "--today", "2026-08-15"))
@@ -247,14 +248,14 @@ def test_outcome_appeal_and_refund(cli):
     assert out == (
         "Request 1 completed on Tue 1 Sep 2026: the result went up (grade B -> A, mark 50 -> 56).\n"
         "Fee: the grade changed, so AQA refunds the £48.65 fee (AQA-ROM2).\n"
-        "Appeal deadline: Thu 1 Oct 2026 (30 calendar days from the outcome of the review (2026-09-01); PEA-APP25).\n"
+        "Preliminary appeal (APP1) deadline: Thu 1 Oct 2026 (30 calendar days from the outcome it follows (2026-09-01); AQA-APP).\n"
     )
     data = records(cli, "--today", "2026-09-02")[0]
     assert (data["outcome"], data["fee_refunded"], data["appeal_deadline"], data["grade_after"], data["mark_after"]) == (
         "up", True, "2026-10-01", "A", 56)
     refused(
         cli("request", "appeal", "1", "--on", "2026-10-02", "--today", "2026-10-05"),
-        "the preliminary appeal window closed on Thu 1 Oct 2026 (30 calendar days from the outcome of the review "
+        "the preliminary appeal window closed on Thu 1 Oct 2026 (30 calendar days from the outcome it follows "
         "(2026-09-01)); awarding bodies do not accept late appeals",
     )
     assert len(records(cli)) == 1
@@ -323,7 +324,7 @@ def test_a_script_copy_arriving_is_recorded_as_copy_received(cli):
         ([["withdraw", "1", "--reason", "typo"]], ["submit", "1", "--received", "2026-08-21"],
          "request 1 is already withdrawn; only a draft can be submitted"),
         ([["submit", "1", "--received", "2026-08-20"]], ["appeal", "1", "--on", "2026-08-30"],
-         "request 1 has no outcome yet (submitted); appeal after the review's outcome"),
+         "request 1 has no outcome yet (submitted); Preliminary appeal follows its outcome"),
     ],
 )
 def test_transitions_that_make_no_sense(cli, steps, argv, message):
@@ -347,8 +348,8 @@ def test_show_explains_every_date(cli):
     assert "  Request deadline:     Thu 24 Sep 2026: JCQ deadline for Review of marking, June 2026 (seed:000)" in out
     assert ("  Completion due:       Fri 4 Sep 2026: AQA completes Review of marking within 20 calendar days of "
             "receiving the request (seed:000)") in out
-    assert ("  Appeal deadline:      Thu 1 Oct 2026: 30 calendar days from the outcome of the review (2026-09-01) "
-            "(PEA-APP25)") in out
+    assert ("  Appeal deadline:      Thu 1 Oct 2026: 30 calendar days from the outcome it follows (2026-09-01) "
+            "(AQA-APP)") in out  # AQA's own appeals page for AQA's window (issue 11 item 6)
 
 
 def test_history_table(cli):

@@ -30,6 +30,8 @@ def test_defaults_without_a_file(cli, config_file):
             "look_ahead_days": 14,
             "templates_dir": None,
             "triage_within": 5,
+            # issue 11 item 17: one centre's 14 days (seed:004), the centre's to change
+            "cambridge_english_enquiry_days": 14,
         },
     }
 

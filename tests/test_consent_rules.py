@@ -252,10 +252,80 @@ def test_outcomes_not_acknowledged(calendar):
     ],
 )
 def test_scripts_need_the_classroom_and_anonymity_choice(calendar, classroom_use, anonymise, expected):
-    # seed:000: ATS consent records whether the script may be used in class, named or anonymised
-    ats = A_LEVEL_S2._replace(service="ATS-P")
-    given = consent(classroom_use=classroom_use, anonymise=anonymise)
+    # seed:000: consent for a teaching copy records whether the script may be used in class,
+    # named or anonymised (issue 11 item 3: ATS-TL)
+    ats = A_LEVEL_S2._replace(service="ATS-TL")
+    given = consent(covers=("ATS-TL",), classroom_use=classroom_use, anonymise=anonymise)
     assert consent_status(calendar, ats, [given]).status == expected
+
+
+def test_a_priority_copy_needs_permission_not_the_acknowledgement(calendar):
+    # issue 11 item 3 (seed:000 scripts row): a copy changes no result, so ATS-P needs the
+    # candidate's permission after results, not the "grade may go down" acknowledgement, and
+    # not the classroom choice (that is for teaching copies).
+    ats = A_LEVEL_S2._replace(service="ATS-P")
+    given = consent(covers=("ATS-P",), acknowledged_outcomes=False, classroom_use=None)
+    assert consent_status(calendar, ats, [given]).status == "ok"
+
+
+def test_every_problem_with_a_consent_is_named_at_once(calendar):
+    # issue 11 item 3: a parent's consent before results with no acknowledgement: all three
+    # problems in one message (seed:000: candidate's own, after results, told it may go down).
+    given = consent(given_by="parent", given_on=date(2026, 8, 12), acknowledged_outcomes=False)
+    finding = consent_status(calendar, A_LEVEL_S2, [given])
+    assert finding.status == "not_from_candidate"
+    assert "not given by the candidate" in finding.message
+    assert "before results" in finding.message
+    assert "told the grade may go down" in finding.message
+
+
+def test_review_consent_covers_the_appeal_that_follows(calendar):
+    # issue 11 item 1: the JCQ consent form (Appendix A, seed:000) covers "clerical re-checks,
+    # reviews of marking and appeals": consent for S2 covers the APP1 after it, and the hearing.
+    for stage in ("APP1", "APP2"):
+        appeal = A_LEVEL_S2._replace(id=30, service=stage, status="submitted", follows_request=12)
+        tied = consent(covers=("S2",), requests=(12,))
+        assert consent_status(calendar, appeal, [tied]).ok, stage
+    # a consent for scripts only does not cover an appeal
+    appeal = A_LEVEL_S2._replace(id=30, service="APP1", follows_request=12)
+    assert consent_status(calendar, appeal, [consent(covers=("ATS-P",))]).status == "not_covered"
+
+
+def test_an_appeal_after_a_review_of_moderation_needs_no_consent(calendar):
+    # issue 11 item 2: S3 "candidate consent is not required" (seed:000); the appeal after it is
+    # the centre's, for its sample (no candidate), so it needs none either.
+    appeal = A_LEVEL_S2._replace(id=31, service="APP1", candidate=None, name=None, follows_request=5)
+    finding = consent_status(calendar, appeal, [])
+    assert finding.status == "not_needed" and finding.ok
+
+
+def test_a_consent_with_no_series_applies_to_cambridge_english_requests(calendar):
+    # issue 11 item 4: Cambridge English has no series (seed:004: results per candidate); an
+    # untied consent with no series applies to the candidate's Cambridge English requests.
+    ce1 = RequestRecord(id=40, status="draft", series=None, awarding_body="CAMBRIDGE", qualification="cambridge-english",
+                        service="CE1", component="Reading", candidate="0042", name=None, results_released=date(2026, 7, 1))
+    given = consent(series=None, covers=("CE1", "CE2"), given_on=date(2026, 7, 2))
+    assert applies_to(given, ce1)
+    assert consent_status(calendar, ce1, [given]).ok
+    assert not applies_to(given, A_LEVEL_S2)  # a JCQ series request is not the Cambridge one
+
+
+def test_a_consent_for_cambridge_english_belongs_to_no_series(calendar):
+    # issue 11 item 4: only services for JCQ qualifications need a series
+    from prs_cli.rules.consent import needs_series
+
+    assert not needs_series(calendar, ("CE1", "CE2"))
+    assert needs_series(calendar, ("S2",)) and needs_series(calendar, ("CE1", "S2"))
+
+
+def test_btec_consent_counts_from_the_learner_release(calendar):
+    # issue 11 item 15 / seed:003: Pearson releases BTEC results to centres days before learners
+    # (2026: 5 Aug provisional); consent counts from the learners' day, 13 Aug 2026 (seed:000).
+    start = valid_from(calendar, "june-2026", "l3-vtq", "PEARSON")
+    assert start.moment == datetime(2026, 8, 13, 8, 0)
+    assert start.centres_from == datetime(2026, 8, 5, 0, 0)
+    early = timing_finding(date(2026, 8, 6), None, start)
+    assert early.status == "before_results" and "too early" in early.message
 
 
 def test_the_anonymity_choice_is_not_asked_for_reviews(calendar):

@@ -1,7 +1,7 @@
 """The bundled calendar (data/*.yaml) against the facts it was written from.
 
 Every date in the data must appear in EXPECTED_DATES below, and every entry there cites the
-fact in shared/domain/reference.md (§ numbers) and its source key. A date added to the data
+fact (reference § numbers, as copied into docs/sources.md) and its source key. A date added to the data
 without a matching, cited entry here makes test_every_date_is_a_checked_fact fail.
 """
 
@@ -21,9 +21,9 @@ JCQ_QUALS = {
     "gcse", "gce-as", "gce-a-level", "extended-project", "foundation-project", "higher-project",
     "fsmq", "l1-vtq", "l2-vtq", "l3-vtq", "t-level",
 }
-ALL_QUALS = JCQ_QUALS | {"cambridge-english"}
-JCQ_SERVICES = {"S1", "S2", "PS2", "S3", "ATS-P", "ATS-TL", "APP1"}
-ALL_SERVICES = JCQ_SERVICES | {"CE1", "CE2"}
+ALL_QUALS = JCQ_QUALS | {"cambridge-english", "cambridge-english-yle"}
+JCQ_SERVICES = {"S1", "S2", "PS2", "S3", "ATS-P", "ATS-TL", "APP1", "APP2", "APP-MAL", "APP-AA", "APP-SC", "EPRS"}
+ALL_SERVICES = JCQ_SERVICES | {"CE1", "CE2", "CE-APP"}
 BOARDS = {"AQA", "OCR", "PEARSON", "WJEC", "CCEA", "NCFE", "CG", "TQUK", "CAMBRIDGE"}
 SERIES_IDS = {"june-2024", "june-2025", "november-2025", "june-2026", "november-2026"}
 
@@ -71,19 +71,31 @@ def _deadline(cal: Calendar, series_id: str, service: str, qual: str | None = No
 
 # --- every date, with the fact it comes from ---------------------------------------------------
 
-GCE_2026 = ("gce-as", "gce-a-level", "extended-project", "l3-vtq", "t-level")
-GCSE_2026 = ("gcse", "foundation-project", "higher-project", "l1-vtq", "l2-vtq")
+GCE_2026 = ("gce-as", "gce-a-level", "extended-project")
+VTQ3_2026 = ("l3-vtq", "t-level")
+GCSE_2026 = ("gcse", "foundation-project", "higher-project")
+VTQ12 = ("l1-vtq", "l2-vtq")
 RESIT = ("gcse",)
+EMBARGO = "Press and local authority embargo lifts"
 
 # (series id, item key) -> (date, centres_date for releases) ; None = date: null
 EXPECTED_DATES: dict[tuple, tuple] = {
     # ---- June 2026 ----
-    # reference.md §4: GCE A level / L3 VTQ results Thu 13 Aug 2026 (seed:000; AQA-OB26);
-    # restricted release Wed 12 Aug 2026 (AQA-OB26).
+    # reference.md §4: GCE A level results Thu 13 Aug 2026 (seed:000; AQA-OB26), Extended
+    # Project too (seed:000); restricted release Wed 12 Aug 2026 (AQA-OB26).
     ("june-2026", ("release", GCE_2026, None)): (date(2026, 8, 13), date(2026, 8, 12)),
-    # reference.md §4: GCSE / L1-L2 VTQ results Thu 20 Aug 2026 (seed:000; AQA-OB26);
-    # restricted release Wed 19 Aug 2026 (AQA-OB26).
+    # issue 11 item 8: FSMQ results with GCE A level results (JCQ-RES).
+    ("june-2026", ("release", ("fsmq",), None)): (date(2026, 8, 13), date(2026, 8, 12)),
+    # issue 11 item 12: L3 VTQ and T Level results 13 Aug (seed:000); the centres' release
+    # varies by board (OFQUAL-VTQ24), so none is applied.
+    ("june-2026", ("release", VTQ3_2026, None)): (date(2026, 8, 13), None),
+    # issue 11 item 15: Pearson BTEC to centres 8 days before learners, as in 2023 (seed:003).
+    ("june-2026", ("release", ("l3-vtq",), "PEARSON")): (date(2026, 8, 13), date(2026, 8, 5)),
+    ("june-2026", ("release", VTQ12, "PEARSON")): (date(2026, 8, 20), date(2026, 8, 12)),
+    # reference.md §4: GCSE results Thu 20 Aug 2026, Foundation and Higher Projects too
+    # (seed:000); restricted release Wed 19 Aug 2026 (AQA-OB26).
     ("june-2026", ("release", GCSE_2026, None)): (date(2026, 8, 20), date(2026, 8, 19)),
+    ("june-2026", ("release", VTQ12, None)): (date(2026, 8, 20), None),
     # reference.md §4: Priority S2 deadline 20 Aug 2026 (seed:000).
     ("june-2026", ("deadline", ("PS2",), ("gce-a-level", "l3-vtq", "t-level"), None)): (date(2026, 8, 20),),
     # reference.md §1: AQA and OCR offer Priority S2 for AS (AQA-ROM; OCR-CT-ROM); the JCQ
@@ -93,25 +105,28 @@ EXPECTED_DATES: dict[tuple, tuple] = {
     ("june-2026", ("deadline", ("S1", "S2", "S3", "ATS-P", "ATS-TL"), None, None)): (date(2026, 9, 24),),
     # reference.md §1/§4: AQA accepts teaching-and-learning ATS to 30 Oct 2026 (AQA-ATS).
     ("june-2026", ("deadline", ("ATS-TL",), None, "AQA")): (date(2026, 10, 30),),
+    # issue 11 item 11: AQA's priority copies 14 days after results in 2025 (SIMONBALLE):
+    # 13 Aug + 14 = 27 Aug 2026, provisional until AQA publishes.
+    ("june-2026", ("deadline", ("ATS-P",), None, "AQA")): (date(2026, 8, 27),),
     # reference.md §5: CCEA publishes its own priority-copy deadlines (seed:000 note 2): unknown.
     ("june-2026", ("deadline", ("ATS-P",), None, "CCEA")): (None,),
-    # reference.md §4: late subject award requests 20 Sep 2026 (seed:000).
-    ("june-2026", ("key_date", "late_subject_awards", "Deadline for late subject award requests")): (date(2026, 9, 20),),
-    # reference.md / seed:003: BTEC full award claims by 5 July (rule stated for 2023), provisional.
+    # reference.md §4: late subject award requests 20 Sep 2026 (seed:000), WJEC and CCEA only.
+    ("june-2026", ("key_date", "late_subject_awards", "Deadline for late subject award requests (Wales and Northern Ireland)")): (date(2026, 9, 20),),
+    # seed:003: BTEC full award claims by 5 February, 5 April and 5 July (rule stated for 2023).
+    ("june-2026", ("key_date", "claim_deadline", "BTEC full award claims for January results")): (date(2026, 2, 5),),
+    ("june-2026", ("key_date", "claim_deadline", "BTEC full award claims for March results")): (date(2026, 4, 5),),
     ("june-2026", ("key_date", "claim_deadline", "BTEC full award claims for May/June results")): (date(2026, 7, 5),),
     # seed:002: OCR certificates about eight weeks after results: no published date.
     ("june-2026", ("key_date", "certificates", "Certificates issued (OCR)")): (None,),
     # reference.md §5: WJEC certificates ~12 weeks after results (WJEC-PRS): no published date.
     ("june-2026", ("key_date", "certificates", "Certificates issued (WJEC / Eduqas)")): (None,),
-    # seed:003: Ofqual checkpoints seen only for 2023 (26 May, 23 Jun 2023): 2026 unknown.
-    ("june-2026", ("key_date", "checkpoint", "Ofqual VTQ checkpoint 1: agree which students expect a result in August")): (None,),
-    ("june-2026", ("key_date", "checkpoint", "Ofqual VTQ checkpoint 2: agree the remaining evidence needed for each student")): (None,),
+    # issue 11 item 16: one term-time checkpoint since 2024, set by each board (OFQUAL-VTQ24).
+    ("june-2026", ("key_date", "checkpoint", "VTQ term-time checkpoint (each board sets its window)")): (None,),
     # reference.md §5: AQA removes marked script copies each April (AQA-ATS): day unknown.
     ("june-2026", ("key_date", "scripts_withdrawn", "AQA removes marked script copies from Centre Services")): (None,),
-    # reference.md §4.1: no results to press/LAs before 09:30 on results day (seed:000); results
-    # days 13 and 20 Aug 2026 (seed:000).
-    ("june-2026", ("key_date", "other", "Press and local authority embargo lifts at 09:30 (GCE results day)")): (date(2026, 8, 13),),
-    ("june-2026", ("key_date", "other", "Press and local authority embargo lifts at 09:30 (GCSE results day)")): (date(2026, 8, 20),),
+    # reference.md §4.1: no results to press/LAs before 09:30 on results day (seed:000).
+    ("june-2026", ("key_date", "other", f"{EMBARGO} (GCE results day)")): (date(2026, 8, 13),),
+    ("june-2026", ("key_date", "other", f"{EMBARGO} (GCSE results day)")): (date(2026, 8, 20),),
     # ---- November 2026 ----
     # reference.md §4 and Open question 2: Nov 2026 results day (January 2027) unknown.
     ("november-2026", ("release", RESIT, None)): (None, None),
@@ -120,18 +135,30 @@ EXPECTED_DATES: dict[tuple, tuple] = {
     # ---- June 2025 ----
     # reference.md §4: GCE results Thu 14 Aug 2025 (stratforduponavonschool); restricted
     # release Wed 13 Aug 2025 derived.
-    ("june-2025", ("release", ("gce-as", "gce-a-level", "l3-vtq"), None)): (date(2025, 8, 14), date(2025, 8, 13)),
+    ("june-2025", ("release", ("gce-as", "gce-a-level"), None)): (date(2025, 8, 14), date(2025, 8, 13)),
+    ("june-2025", ("release", ("fsmq",), None)): (date(2025, 8, 14), date(2025, 8, 13)),
+    ("june-2025", ("release", ("l3-vtq",), None)): (date(2025, 8, 14), None),
+    # issue 11 item 10: EPQ and T Levels on GCE results day (seed:000's pattern), provisional.
+    ("june-2025", ("release", ("extended-project", "t-level"), None)): (date(2025, 8, 14), None),
     # reference.md §4: GCSE results Thu 21 Aug 2025 (stratforduponavonschool); restricted
     # release Wed 20 Aug 2025 (Tes mirror).
-    ("june-2025", ("release", ("gcse", "l1-vtq", "l2-vtq"), None)): (date(2025, 8, 21), date(2025, 8, 20)),
-    # reference.md §4: Priority S2 deadline 21 Aug 2025 (simonballe).
+    ("june-2025", ("release", ("gcse",), None)): (date(2025, 8, 21), date(2025, 8, 20)),
+    ("june-2025", ("release", VTQ12, None)): (date(2025, 8, 21), None),
+    ("june-2025", ("release", ("foundation-project", "higher-project"), None)): (date(2025, 8, 21), None),
+    # reference.md §4: Priority S2 deadline 21 Aug 2025 (simonballe); AS as for 2026, provisional.
     ("june-2025", ("deadline", ("PS2",), ("gce-a-level", "l3-vtq", "t-level"), None)): (date(2025, 8, 21),),
+    ("june-2025", ("deadline", ("PS2",), ("gce-as",), None)): (date(2025, 8, 21),),
     # reference.md §4: RoR deadline and JCQ ATS teaching deadline 25 Sep 2025 (simonballe).
     ("june-2025", ("deadline", ("S1", "S2", "S3", "ATS-TL"), None, None)): (date(2025, 9, 25),),
     # reference.md §4: ATS priority copy AQA 28 Aug 2025 (simonballe).
     ("june-2025", ("deadline", ("ATS-P",), None, "AQA")): (date(2025, 8, 28),),
-    # reference.md §4: ATS priority copy otherwise AB-specific: unknown.
-    ("june-2025", ("deadline", ("ATS-P",), None, None)): (None,),
+    # issue 11 item 11: other boards kept 25 Sep 2025 for priority copies (SIMONBALLE).
+    ("june-2025", ("deadline", ("ATS-P",), None, None)): (date(2025, 9, 25),),
+    # issue 11 item 16: NCFE checkpoint windows 9 Dec 2024 and 10 Mar 2025 (NCFE-VTQ25).
+    ("june-2025", ("key_date", "checkpoint", "NCFE VTQ term-time checkpoint: first window")): (date(2024, 12, 9),),
+    ("june-2025", ("key_date", "checkpoint", "NCFE VTQ term-time checkpoint: second window")): (date(2025, 3, 10),),
+    ("june-2025", ("key_date", "other", f"{EMBARGO} (GCE results day)")): (date(2025, 8, 14),),
+    ("june-2025", ("key_date", "other", f"{EMBARGO} (GCSE results day)")): (date(2025, 8, 21),),
     # ---- November 2025 ----
     # reference.md §4: Nov 2025 series results Thu 8 Jan 2026 (whickhamschool).
     ("november-2025", ("release", RESIT, None)): (date(2026, 1, 8), None),
@@ -144,24 +171,51 @@ EXPECTED_DATES: dict[tuple, tuple] = {
     # ---- June 2024 ----
     # reference.md §4: GCE results Thu 15 Aug 2024 (swanschool); restricted release Wed 14 Aug
     # 2024 derived.
-    ("june-2024", ("release", ("gce-as", "gce-a-level", "l3-vtq"), None)): (date(2024, 8, 15), date(2024, 8, 14)),
+    ("june-2024", ("release", ("gce-as", "gce-a-level"), None)): (date(2024, 8, 15), date(2024, 8, 14)),
+    ("june-2024", ("release", ("fsmq",), None)): (date(2024, 8, 15), date(2024, 8, 14)),
+    ("june-2024", ("release", ("l3-vtq",), None)): (date(2024, 8, 15), None),
+    ("june-2024", ("release", ("extended-project", "t-level"), None)): (date(2024, 8, 15), None),
     # reference.md §4: GCSE results Thu 22 Aug 2024 (swanschool); restricted release Wed 21 Aug
     # 2024 derived.
-    ("june-2024", ("release", ("gcse", "l1-vtq", "l2-vtq"), None)): (date(2024, 8, 22), date(2024, 8, 21)),
-    # reference.md §4: Priority S2 deadline 22 Aug 2024 derived (results + 7).
+    ("june-2024", ("release", ("gcse",), None)): (date(2024, 8, 22), date(2024, 8, 21)),
+    ("june-2024", ("release", VTQ12, None)): (date(2024, 8, 22), None),
+    ("june-2024", ("release", ("foundation-project", "higher-project"), None)): (date(2024, 8, 22), None),
+    # reference.md §4: Priority S2 deadline 22 Aug 2024 derived (results + 7); AS as for 2026.
     ("june-2024", ("deadline", ("PS2",), ("gce-a-level", "l3-vtq", "t-level"), None)): (date(2024, 8, 22),),
+    ("june-2024", ("deadline", ("PS2",), ("gce-as",), None)): (date(2024, 8, 22),),
     # reference.md §4: RoR deadline 26 Sep 2024 (AQA-CRC; AQA-MOD).
     ("june-2024", ("deadline", ("S1", "S2", "S3"), None, None)): (date(2024, 9, 26),),
+    # issue 11 item 16: City & Guilds checkpoint window 8 to 30 Apr 2024 (CG-VTQ24).
+    ("june-2024", ("key_date", "checkpoint", "City & Guilds VTQ term-time checkpoint window")): (date(2024, 4, 8),),
+    ("june-2024", ("key_date", "other", f"{EMBARGO} (GCE results day)")): (date(2024, 8, 15),),
+    ("june-2024", ("key_date", "other", f"{EMBARGO} (GCSE results day)")): (date(2024, 8, 22),),
 }
 
 # Items whose date is derived from a rule rather than published (reference.md "derived").
 EXPECTED_PROVISIONAL = {
     ("june-2026", ("deadline", ("PS2",), ("gce-as",), None)),
+    ("june-2026", ("deadline", ("ATS-P",), None, "AQA")),
+    ("june-2026", ("key_date", "claim_deadline", "BTEC full award claims for January results")),
+    ("june-2026", ("key_date", "claim_deadline", "BTEC full award claims for March results")),
     ("june-2026", ("key_date", "claim_deadline", "BTEC full award claims for May/June results")),
-    ("june-2025", ("release", ("gce-as", "gce-a-level", "l3-vtq"), None)),
-    ("june-2024", ("release", ("gce-as", "gce-a-level", "l3-vtq"), None)),
-    ("june-2024", ("release", ("gcse", "l1-vtq", "l2-vtq"), None)),
+    ("june-2025", ("deadline", ("PS2",), ("gce-as",), None)),
+    ("june-2025", ("release", ("extended-project", "t-level"), None)),
+    ("june-2025", ("release", ("foundation-project", "higher-project"), None)),
     ("june-2024", ("deadline", ("PS2",), ("gce-a-level", "l3-vtq", "t-level"), None)),
+    ("june-2024", ("deadline", ("PS2",), ("gce-as",), None)),
+    ("june-2024", ("release", ("extended-project", "t-level"), None)),
+    ("june-2024", ("release", ("foundation-project", "higher-project"), None)),
+}
+# issue 11 item 12: a confirmed results day whose centres' date is derived (restricted release
+# the Wednesday before, AQA-OB; Pearson's embargo from its 2023 pattern, seed:003).
+EXPECTED_CENTRES_PROVISIONAL = {
+    ("june-2024", ("release", ("gce-as", "gce-a-level"), None)),
+    ("june-2024", ("release", ("fsmq",), None)),
+    ("june-2024", ("release", ("gcse",), None)),
+    ("june-2025", ("release", ("gce-as", "gce-a-level"), None)),
+    ("june-2025", ("release", ("fsmq",), None)),
+    ("june-2026", ("release", ("l3-vtq",), "PEARSON")),
+    ("june-2026", ("release", VTQ12, "PEARSON")),
 }
 
 
@@ -195,6 +249,10 @@ def test_provisional_items_are_exactly_the_derived_ones(cal):
         (sid, _key(item)) for sid, s in cal.series.items() for item in _items(s) if item.provisional
     }
     assert provisional == EXPECTED_PROVISIONAL
+    centres = {(sid, _key(r)) for sid, s in cal.series.items() for r in s.releases if r.centres_provisional}
+    assert centres == EXPECTED_CENTRES_PROVISIONAL
+    for sid, key in centres:  # the results day itself stays confirmed (issue 11 item 12)
+        assert (sid, key) not in provisional
     for sid, series in cal.series.items():
         for item in _items(series):
             if item.provisional:
@@ -206,8 +264,8 @@ def test_provisional_items_are_exactly_the_derived_ones(cal):
 
 
 def test_june_2026_gce_results_day(cal):
-    # reference.md §4: GCE A level / L3 VTQ results Thu 13 Aug 2026 (seed:000; AQA-OB26),
-    # restricted release Wed 12 Aug 2026 (AQA-OB26); §4.1: 08:00 candidates, 00:01 centres.
+    # reference.md §4: GCE A level results Thu 13 Aug 2026 (seed:000; AQA-OB26), restricted
+    # release Wed 12 Aug 2026 (AQA-OB26); §4.1: 08:00 candidates, 00:01 centres.
     for qual in GCE_2026:
         r = _release(cal, "june-2026", qual)
         assert r.date == date(2026, 8, 13)
@@ -217,21 +275,43 @@ def test_june_2026_gce_results_day(cal):
         assert not r.provisional
 
 
+def test_vtq_and_t_level_release_to_centres_is_the_boards(cal):
+    # issue 11 item 12: the 00:01 restricted release is sourced for general qualifications; VTQ
+    # and T Level releases to centres vary by board (OFQUAL-VTQ24): none applied, and the note
+    # says to check the board.
+    for series_id in ("june-2024", "june-2025", "june-2026"):
+        for qual in ("l1-vtq", "l2-vtq", "l3-vtq", "t-level"):
+            r = _release(cal, series_id, qual)
+            assert r.centres_date is None and "check the board" in r.note, (series_id, qual)
+
+
 def test_june_2026_gcse_results_day(cal):
-    # reference.md §4: GCSE / L1-L2 VTQ results Thu 20 Aug 2026, restricted release Wed 19 Aug
-    # 2026 (seed:000; AQA-OB26). seed:000 also issues Foundation and Higher Project results then.
+    # reference.md §4: GCSE results Thu 20 Aug 2026, restricted release Wed 19 Aug 2026
+    # (seed:000; AQA-OB26). seed:000 also issues Foundation and Higher Project results then.
     for qual in GCSE_2026:
         r = _release(cal, "june-2026", qual)
         assert r.date == date(2026, 8, 20)
         assert r.centres_date == date(2026, 8, 19)
         assert r.candidates_time == time(8, 0) and r.centres_time == time(0, 1)
+    for qual in VTQ12:
+        assert _release(cal, "june-2026", qual).date == date(2026, 8, 20)
 
 
-def test_fsmq_has_no_release_without_a_source(cal):
-    # seed:000 does not name FSMQ among the 13 or 20 August results, so no release lists it.
-    for series in cal.series.values():
-        for r in series.releases:
-            assert "fsmq" not in r.qualifications
+def test_fsmq_results_come_with_a_level_results(cal):
+    # issue 11 item 8: FSMQ results are published with GCE A level results (JCQ-RES).
+    for series_id in ("june-2024", "june-2025", "june-2026"):
+        fsmq = _release(cal, series_id, "fsmq")
+        assert fsmq.source == "JCQ-RES"
+        assert fsmq.date == _release(cal, series_id, "gce-a-level").date
+
+
+def test_pearson_btec_reaches_centres_before_learners(cal):
+    # issue 11 item 15 / seed:003: 2023 L3 Nationals to centres 9 Aug, learners 17 Aug (8 days);
+    # L2 Firsts 16 and 24 Aug (8 days). 2026 on that pattern, the centres' date provisional.
+    l3 = [r for r in cal.series["june-2026"].releases if r.awarding_body == "PEARSON" and "l3-vtq" in r.qualifications]
+    (l3,) = l3
+    assert (l3.date - l3.centres_date).days == 8 and l3.centres_provisional and not l3.provisional
+    assert l3.centres_source == "seed:003" and l3.centres_time is None
 
 
 def test_june_2026_priority_s2_deadline(cal):
@@ -263,28 +343,53 @@ def test_june_2026_ccea_priority_copies_unpublished(cal):
 
 def test_june_2026_late_subject_awards(cal):
     # reference.md §4: late subject award requests 20 Sep 2026 (seed:000), unitised GCSE/GCE in
-    # Wales and Northern Ireland.
+    # Wales and Northern Ireland: issue 11 item 16, only WJEC and CCEA.
     (k,) = [k for k in cal.series["june-2026"].key_dates if k.kind == "late_subject_awards"]
     assert k.date == date(2026, 9, 20) and k.source == "seed:000"
     assert set(k.qualifications) == {"gcse", "gce-as", "gce-a-level"}
+    assert set(k.awarding_bodies) == {"WJEC", "CCEA"}
     assert "Wales" in k.note and "Northern Ireland" in k.note
 
 
-def test_btec_claim_deadline_is_provisional(cal):
-    # seed:003: BTEC full award claims by 5 July for May/June results, stated for 2023; applied
-    # to 2026 as the annual rule, so provisional.
-    (k,) = [k for k in cal.series["june-2026"].key_dates if k.kind == "claim_deadline"]
-    assert k.date == date(2026, 7, 5) and k.provisional and k.source == "seed:003"
-    assert k.awarding_bodies == ("PEARSON",)
-    assert "2023" in k.note
+def test_btec_claim_deadlines_are_provisional(cal):
+    # seed:003: BTEC full award claims by 5 February, 5 April and 5 July, stated for 2023;
+    # applied to 2026 as the annual rule, so provisional (issue 11 item 16).
+    claims = [k for k in cal.series["june-2026"].key_dates if k.kind == "claim_deadline"]
+    assert [k.date for k in claims] == [date(2026, 2, 5), date(2026, 4, 5), date(2026, 7, 5)]
+    for k in claims:
+        assert k.provisional and k.source == "seed:003" and k.awarding_bodies == ("PEARSON",)
+        assert "2023" in k.note
+
+
+def test_checkpoints_are_each_boards_window(cal):
+    # issue 11 item 16: one term-time checkpoint since 2024, windows set by each board
+    # (OFQUAL-VTQ24): NCFE 9 Dec 2024 to 31 Jan 2025 and 10 Mar to 2 May 2025 (NCFE-VTQ25);
+    # City & Guilds 8 to 30 Apr 2024 (CG-VTQ24). No 2023 two-checkpoint rows remain.
+    windows = {
+        (k.awarding_bodies, k.date, k.until)
+        for s in cal.series.values() for k in s.key_dates if k.kind == "checkpoint" and k.date
+    }
+    assert windows == {
+        (("NCFE",), date(2024, 12, 9), date(2025, 1, 31)),
+        (("NCFE",), date(2025, 3, 10), date(2025, 5, 2)),
+        (("CG",), date(2024, 4, 8), date(2024, 4, 30)),
+    }
+    assert not any("checkpoint 2" in k.title for s in cal.series.values() for k in s.key_dates)
+
+
+def test_press_embargo_carries_its_time(cal):
+    # seed:000: not before 09:30 on results day.
+    for series_id in ("june-2024", "june-2025", "june-2026"):
+        embargo = [k for k in cal.series[series_id].key_dates if k.title.startswith(EMBARGO)]
+        assert len(embargo) == 2 and all(k.time == time(9, 30) for k in embargo)
 
 
 def test_unknown_june_2026_dates_stay_null(cal):
-    # seed:002 (certificates ~8 weeks), WJEC-PRS (~12 weeks), seed:003 (checkpoints seen for 2023
-    # only), AQA-ATS (scripts removed "each April"): no published 2026 date for any of them.
+    # seed:002 (certificates ~8 weeks), WJEC-PRS (~12 weeks), OFQUAL-VTQ24 (each board's
+    # checkpoint), AQA-ATS (scripts removed "each April"): no published 2026 date for any.
     kinds = {"certificates", "checkpoint", "scripts_withdrawn"}
     found = [k for k in cal.series["june-2026"].key_dates if k.kind in kinds]
-    assert len(found) == 5
+    assert len(found) == 4
     assert all(k.date is None and k.note for k in found)
 
 
@@ -309,6 +414,8 @@ def test_june_2025_dates(cal):
     assert _deadline(cal, "june-2025", "S2").date == date(2025, 9, 25)
     assert _deadline(cal, "june-2025", "ATS-TL").date == date(2025, 9, 25)
     assert _deadline(cal, "june-2025", "ATS-P", board="AQA").date == date(2025, 8, 28)
+    # issue 11 item 11: the other boards kept the JCQ date for priority copies (SIMONBALLE)
+    assert _deadline(cal, "june-2025", "ATS-P").date == date(2025, 9, 25)
 
 
 def test_november_2025_dates(cal):
@@ -329,12 +436,13 @@ def test_june_2024_dates(cal):
 
 
 def test_results_days_are_thursdays_and_centres_get_them_on_wednesday(cal):
-    # reference.md §4 pattern: results on Thursdays; restricted release the day before (AQA-OB).
+    # reference.md §4 pattern: results on Thursdays; restricted release the day before (AQA-OB);
+    # a board's own embargo release (Pearson BTEC, seed:003) is earlier.
     for series in cal.series.values():
         for r in series.releases:
             if r.date is not None:
                 assert r.date.weekday() == 3, r
-            if r.date is not None and r.centres_date is not None:
+            if r.date is not None and r.centres_date is not None and r.awarding_body is None:
                 assert (r.date - r.centres_date).days == 1, r
 
 
@@ -402,16 +510,23 @@ def test_rules_codes_and_sources_exist(cal):
             assert set(fee.qualifications or ()) <= set(quals), (code, fee)
 
 
-def test_seed_sources_point_at_the_seed_files(cal):
-    # shared/seeds/README.md lists seed:000..seed:004.
+def test_seed_sources_are_described_without_pointing_outside(cal):
+    # issue 11 item 19: seed:000..seed:004 are documents supplied to the project: they carry a
+    # title, publisher and date read, and no path outside the repository.
     seeds = sorted(k for k in cal.sources if k.startswith("seed:"))
     assert seeds == [f"seed:00{n}" for n in range(5)]
-    shared = REPO.parent / "shared" / "seeds"
     for key in seeds:
-        path = cal.sources[key].split(" ")[0]
-        assert path.startswith(f"shared/seeds/{key[-3:]}_"), key
-        if shared.is_dir():
-            assert (REPO.parent / path).is_file(), path
+        source = cal.sources[key]
+        assert source.kind == "document" and source.address is None and source.title and source.publisher
+        assert "shared" not in (source.note or ""), key
+
+
+def test_every_source_has_title_publisher_address_and_date(cal):
+    # issue 11 item 19: every key used in the data, with its title, publisher, address and date read.
+    for key, source in cal.sources.items():
+        assert source.title and source.publisher and source.read, key
+        assert source.address or source.kind == "document", key
+        assert source.address is None or source.address.startswith("http"), key
 
 
 # --- qualifications, services, boards ----------------------------------------------------------
@@ -419,7 +534,7 @@ def test_seed_sources_point_at_the_seed_files(cal):
 
 def test_qualification_codes(cal):
     assert set(cal.qualifications) == ALL_QUALS
-    assert [c for c, q in cal.qualifications.items() if not q.jcq] == ["cambridge-english"]
+    assert [c for c, q in cal.qualifications.items() if not q.jcq] == ["cambridge-english", "cambridge-english-yle"]
     assert cal.qualifications["gce-a-level"].name == "GCE A level"
     assert cal.qualifications["l3-vtq"].name == "Level 3 VTQ"
 
@@ -435,9 +550,16 @@ def test_service_codes_and_targets(cal):
     assert set(s["PS2"].qualifications) == {"gce-a-level", "l3-vtq", "t-level"}
     assert s["S3"].completion.days == 35 and s["S3"].completion_from == "sample_received"
     assert not s["S3"].needs_consent and not s["S3"].per_candidate
-    # seed:000: ATS has no JCQ completion target (AB-specific).
+    # seed:000: ATS has no JCQ completion target (AB-specific); permission, not the "grade may
+    # go down" acknowledgement; the classroom-use and anonymity choice for teaching copies.
     for code in ("ATS-P", "ATS-TL"):
-        assert s[code].scripts and s[code].completion is None and s[code].notes
+        assert not s[code].acknowledge_outcomes and s[code].completion is None and s[code].notes
+    assert s["ATS-TL"].classroom_choice and not s["ATS-P"].classroom_choice
+    # issue 11 item 9 (JCQ-RES): Projects are internally assessed and moderated: S3 only.
+    for project in ("extended-project", "foundation-project", "higher-project"):
+        for code in ("S1", "S2", "PS2", "ATS-P", "ATS-TL"):
+            assert project not in s[code].qualifications, (code, project)
+        assert project in s["S3"].qualifications
 
 
 def test_appeal_window(cal):
@@ -446,15 +568,29 @@ def test_appeal_window(cal):
     app = cal.services["APP1"]
     assert (app.request_window.days, app.request_window.start, app.request_window.unit) == (30, "prior_outcome", "calendar")
     assert set(app.requires_prior) == {"S2", "PS2", "S3"}
+    # issue 11 item 14: the hearing within 14 calendar days of the preliminary decision
+    # (PEA-APP25; AQA-APP); malpractice, access arrangements and special consideration
+    # decisions within 14 days (PEA-APP25); Ofqual's review after the board's process (OFQUAL-EPRS).
+    hearing = cal.services["APP2"]
+    assert hearing.requires_prior == ("APP1",) and hearing.request_window.days == 14
+    for code in ("APP-MAL", "APP-AA", "APP-SC"):
+        window = cal.services[code].request_window
+        assert (window.days, window.start) == (14, "decision"), code
+        assert cal.awarding_bodies["PEARSON"].services[code].request_windows[0].source == "PEA-APP25"
+    assert set(cal.services["EPRS"].requires_prior) == {"APP2", "APP-MAL", "APP-AA", "APP-SC"}
 
 
 def test_cambridge_english_services(cal):
     # reference.md §5: Stage 1 outcome within 5 working days, Stage 2 (Writing re-mark) within
     # 15 working days and only after Stage 1 (CE-EAR); enquiries within 2 weeks (seed:004).
     ce1, ce2 = cal.services["CE1"], cal.services["CE2"]
-    assert ce1.qualifications == ce2.qualifications == ("cambridge-english",)
+    # issue 11 item 17: no Stage 2 for Pre A1 Starters, A1 Movers and A2 Flyers (CE-EAR)
+    assert ce1.qualifications == ("cambridge-english", "cambridge-english-yle")
+    assert ce2.qualifications == ("cambridge-english",)
     assert (ce1.completion.days, ce1.completion.unit) == (5, "working")
     assert (ce1.request_window.days, ce1.request_window.start, ce1.request_window.unit) == (14, "results", "calendar")
+    # issue 11 item 17: one centre's window (seed:004), a centre setting, warned not refused
+    assert not ce1.request_window.enforced and ce1.request_window.setting == "cambridge_english_enquiry_days"
     assert (ce2.completion.days, ce2.completion.unit) == (15, "working")
     assert ce2.requires_prior == ("CE1",) and ce2.request_window is None and ce2.notes
 
@@ -468,7 +604,7 @@ def test_jcq_services_exclude_cambridge_english(cal):
 def test_board_codes(cal):
     assert set(cal.awarding_bodies) == BOARDS
     assert [c for c, b in cal.awarding_bodies.items() if not b.follows_jcq] == ["CAMBRIDGE"]
-    assert cal.awarding_bodies["CAMBRIDGE"].qualifications == ("cambridge-english",)
+    assert cal.awarding_bodies["CAMBRIDGE"].qualifications == ("cambridge-english", "cambridge-english-yle")
 
 
 def test_portals(cal):
@@ -505,8 +641,15 @@ def test_ncfe_windows(cal):
         (20, "working", "results", None),
     ]
     assert (s1.completion.days, s1.completion.unit) == (5, "working")
+    # issue 11 item 5 (NCFE-EAR): a review after a clerical check within 5 working days of its
+    # outcome; T Level reviews within 5 weeks of results.
     s2 = ncfe["S2"]
-    assert [(w.days, w.unit, w.start) for w in s2.request_windows] == [(20, "working", "results")]
+    assert [(w.days, w.unit, w.start, w.qualifications) for w in s2.request_windows] == [
+        (5, "working", "prior_outcome", None),
+        (35, "calendar", "results", ("t-level",)),
+        (20, "working", "results", None),
+    ]
+    assert s2.may_follow == ("S1",)
     assert (s2.completion.days, s2.completion.unit) == (25, "working")
     ps2 = ncfe["PS2"]
     assert ps2.qualifications == ("t-level",)
@@ -519,7 +662,7 @@ def test_script_exclusions(cal):
     # seed:004: Cambridge English never releases scripts. reference.md §5: no ATS for C&G L2/L3
     # Technicals; seed:000: not for certain NCFE and TQUK qualifications.
     bodies = cal.awarding_bodies
-    assert set(bodies["CAMBRIDGE"].services) == {"CE1", "CE2", "ATS-P", "ATS-TL"}
+    assert set(bodies["CAMBRIDGE"].services) == {"CE1", "CE2", "CE-APP", "ATS-P", "ATS-TL"}
     for code in ("ATS-P", "ATS-TL"):
         (ex,) = bodies["CAMBRIDGE"].services[code].excluded
         assert ex.qualifications is None and ex.certain and ex.source == "seed:004"
@@ -532,16 +675,23 @@ def test_script_exclusions(cal):
 
 def test_cambridge_english_only_at_cambridge(cal):
     for code, body in cal.awarding_bodies.items():
-        offers_ce = {"CE1", "CE2"} & set(body.services)
+        offers_ce = {"CE1", "CE2", "CE-APP"} & set(body.services)
         assert bool(offers_ce) == (code == "CAMBRIDGE"), code
 
 
 def test_refund_rules(cal):
     # reference.md §5.1: AQA (AQA-ROM2), OCR (OCR-ROM), Pearson (PEA-FEES18) no charge if the
     # grade changes; Cambridge English refunds if the grade changes (CE-EAR); others unknown.
+    # issue 11 item 13: NCFE waives the fee if the overall grade changes (NCFE-EAR-QH); Cambridge
+    # English refunds every enquiry fee (CE-EAR); a review of moderation is free when the centre's
+    # marks are reinstated (AQA-MOD; OCR-ROM; PEA-FEES18).
     when = {c: b.refund.when for c, b in cal.awarding_bodies.items()}
-    assert {c for c, w in when.items() if w == "grade_changed"} == {"AQA", "OCR", "PEARSON", "CAMBRIDGE"}
-    assert {c for c, w in when.items() if w == "unknown"} == {"WJEC", "CCEA", "NCFE", "CG", "TQUK"}
+    assert {c for c, w in when.items() if w == "grade_changed"} == {"AQA", "OCR", "PEARSON", "NCFE", "CAMBRIDGE"}
+    assert {c for c, w in when.items() if w == "unknown"} == {"WJEC", "CCEA", "CG", "TQUK"}
+    assert cal.awarding_bodies["CAMBRIDGE"].refund.all_enquiries
+    for board, source in (("AQA", "AQA-MOD"), ("OCR", "OCR-ROM"), ("PEARSON", "PEA-FEES18")):
+        rule = cal.awarding_bodies[board].services["S3"].refund
+        assert (rule.when, rule.source) == ("marks_reinstated", source)
 
 
 def test_published_fees(cal):
@@ -566,6 +716,7 @@ def test_published_fees(cal):
         ("AQA", "S3", "270.30", "June 2024"),
         ("AQA", "ATS-TL", "0.00", "2025/26"),
         ("AQA", "APP1", "120.05", "undated"),
+        ("AQA", "APP2", "205.80", "undated"),
         ("PEARSON", "S1", "12.50", "previous-year fees quoted Nov 2023"),
         ("PEARSON", "S2", "44.50", "previous-year fees quoted Nov 2023"),
         ("OCR", "S1", "0.00", "undated"),

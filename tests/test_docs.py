@@ -48,3 +48,20 @@ def test_every_dependency_is_explained():
     for requirement in wanted:
         name = re.split(r"[<>=;\[ ]", requirement, maxsplit=1)[0].strip()
         assert re.search(rf"\| {re.escape(name)}\b", README), f"README does not say why {name} is there"
+
+
+def test_the_project_points_only_inside_itself():
+    # issue 11 item 19: the README and docs point at the project's own docs, never outside it
+    for path in [REPO / "README.md", *sorted((REPO / "docs").glob("*.md"))]:
+        assert "../shared" not in path.read_text(encoding="utf-8"), path
+
+
+def test_docs_sources_lists_every_source_key_the_data_uses():
+    # issue 11 item 19: docs/sources.md carries every key, with title, publisher, address and date
+    from prs_cli.calendar.load import load_calendar
+
+    text = (REPO / "docs" / "sources.md").read_text(encoding="utf-8")
+    for key, source in load_calendar(None, use_cache=False).sources.items():
+        row = next((line for line in text.splitlines() if line.startswith(f"| `{key}` |")), None)
+        assert row is not None, key
+        assert source.publisher in row and source.read in row and (source.address or "supplied document") in row, key

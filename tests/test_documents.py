@@ -98,7 +98,10 @@ def test_consent_form_for_one_candidate(cli, summer):
     assert "Priority Service 2 (PS2)" in text and "Access to scripts: priority copy to support a review (ATS-P)" in text
     assert "Component 7357/3; fee £57.85" in text and "Component 7357/2; fee not logged" in text
     assert "7357/1" not in text  # completed: its consent was given already
-    assert "may go down" in text and "used in class" in text and "must be removed first" in text
+    assert "may go down" in text
+    # issue 11 item 3 (seed:000 scripts row): a priority copy (ATS-P) needs the candidate's
+    # permission only; the classroom-use and anonymity choices are for teaching copies (ATS-TL)
+    assert "used in class" not in text and "must be removed first" not in text
     # seed:000 and JCQ-RES: consent only after results, from 08:00 on results day
     assert "not valid if signed before\nThu 13 Aug 2026 at 08:00" in text
     assert max(map(len, text.splitlines())) <= 80

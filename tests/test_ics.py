@@ -65,8 +65,7 @@ def test_request_completion_and_deadlines(cli, tmp_path, logged):
     assert ("Review of marking (S2) requests close", date(2026, 9, 24)) in by_summary
     assert ("Internal deadline: Review of marking (S2) requests close", date(2026, 9, 22)) in by_summary
     # seed:000: GCSE results day 20 August; commas are escaped and read back intact
-    assert ("GCSE, Foundation Project, Higher Project, Level 1 VTQ and Level 2 VTQ results to candidates",
-            date(2026, 8, 20)) in by_summary
+    assert ("GCSE, Foundation Project and Higher Project results to candidates", date(2026, 8, 20)) in by_summary
     text = target.read_text(encoding="utf-8")
     assert "Zoë" not in text and "O'Brien" not in text and "1234" not in text.replace("\r\n ", "")
 
@@ -88,10 +87,13 @@ def test_filters_like_deadlines(cli, tmp_path, logged):
     target = tmp_path / "ps2.ics"
     assert cli("export", "--ics", target, "--series", "june-2026", "--service", "ps2", "--ab", "AQA").exit_code == 0
     found = events(target)
-    # seed:000: Priority Service 2 closes 20 August; AQA's S1 request is filtered out
+    # seed:000: Priority Service 2 closes 20 August (for AS, provisional: AQA-ROM); each row says
+    # which qualifications (issue 11 item 7); AQA's S1 request is filtered out
     assert {str(e["SUMMARY"]) for e in found.values()} == {
-        "Priority Service 2 (PS2) requests close",
-        "Internal deadline: Priority Service 2 (PS2) requests close",
+        "Priority Service 2 (PS2) requests close for GCE A level and Level 3 VTQ",
+        "Internal deadline: Priority Service 2 (PS2) requests close for GCE A level and Level 3 VTQ",
+        "Priority Service 2 (PS2) requests close for GCE AS level",
+        "Internal deadline: Priority Service 2 (PS2) requests close for GCE AS level",
     }
     assert {e["DTSTART"].dt for e in found.values() if str(e["SUMMARY"]).startswith("Priority")} == {date(2026, 8, 20)}
 

@@ -191,12 +191,31 @@ def test_cambridge_english_needs_its_release_date_and_no_series(calendar):
 
 
 def test_cambridge_english_window_runs_from_its_release(calendar):
-    # seed:004: enquiries within two weeks of the online results.
+    # seed:004: enquiries within two weeks of the online results, one centre's rule; Cambridge
+    # English says to ask the centre (CE-EAR): issue 11 item 17, a warning past it, not a refusal.
     prepared = intake.prepare_request(calendar, ce(results_released=D("2026-05-01")), today=D("2026-05-15"))
     assert prepared.record.series is None
-    assert prepared.deadline.date == D("2026-05-15")
-    with pytest.raises(Refused, match="closed on Fri 15 May 2026"):
-        intake.prepare_request(calendar, ce(results_released=D("2026-05-01")), today=D("2026-05-16"))
+    assert prepared.deadline.date == D("2026-05-15") and not prepared.deadline.enforced
+    assert prepared.warnings == ()
+    late = intake.prepare_request(calendar, ce(results_released=D("2026-05-01")), today=D("2026-05-16"))
+    assert any("past the centre's window" in w and "Fri 15 May 2026" in w for w in late.warnings)
+
+
+def test_the_centre_sets_its_cambridge_english_window(calendar):
+    # issue 11 item 17: the window is the centre's setting (a centre publishing 30 days, reference §5)
+    from prs_cli.rules.deadlines import with_centre_settings
+
+    thirty = with_centre_settings(calendar, {"cambridge_english_enquiry_days": 30})
+    prepared = intake.prepare_request(thirty, ce(results_released=D("2026-05-01")), today=D("2026-05-20"))
+    assert prepared.deadline.date == D("2026-05-31") and prepared.warnings == ()
+
+
+def test_stage_2_is_not_for_young_learners(calendar):
+    # issue 11 item 17 (CE-EAR): no Stage 2 for Pre A1 Starters, A1 Movers and A2 Flyers
+    stage1 = stored(intake.prepare_request(calendar, replace(ce(results_released=D("2026-05-01")), qualification="cambridge-english-yle"), today=D("2026-05-10")).record, 5)
+    done = stage1._replace(status="completed", outcome_on=D("2026-05-18"), outcome="unchanged")
+    with pytest.raises(Refused, match="does not apply to Cambridge English Young Learners"):
+        intake.prepare_request(calendar, RequestInput(service="CE2"), today=D("2026-05-20"), prior=done)
 
 
 def test_results_released_is_refused_for_jcq_qualifications(calendar):
@@ -220,7 +239,7 @@ def test_stage_2_needs_a_completed_stage_1(calendar):
 def test_appeal_window_is_30_days_from_the_outcome(calendar):
     # PEA-APP25: preliminary appeal within 30 calendar days of the review outcome.
     review = stored(prepare(calendar).record, 3, status="completed", outcome_on=D("2026-09-10"), outcome="unchanged")
-    assert intake.check_appeal(calendar, review, on=D("2026-10-10"), today=D("2026-10-12")).date == D("2026-10-10")
+    assert intake.check_appeal(calendar, review, on=D("2026-10-10"), today=D("2026-10-12"))[1].date == D("2026-10-10")
     with pytest.raises(Refused) as caught:
         intake.check_appeal(calendar, review, on=D("2026-10-11"), today=D("2026-10-12"))
     assert caught.value.message.startswith("the preliminary appeal window closed on Sat 10 Oct 2026")
@@ -231,7 +250,7 @@ def test_appeal_needs_a_completed_review(calendar):
     with pytest.raises(Refused, match=r"request 3 has no outcome yet \(submitted\)"):
         intake.check_appeal(calendar, review, on=D("2026-09-01"), today=D("2026-09-01"))
     clerical = stored(prepare(calendar, service="S1").record, 4, status="completed", outcome_on=D("2026-09-01"))
-    with pytest.raises(Refused, match="a preliminary appeal follows S2 or PS2 or S3; request 4 is S1"):
+    with pytest.raises(Refused, match="no appeal follows S1: an appeal follows .*S2, S3; request 4 is S1"):
         intake.check_appeal(calendar, clerical, on=D("2026-09-02"), today=D("2026-09-02"))
 
 
@@ -253,6 +272,13 @@ def test_default_fee_is_the_boards_latest(calendar):
     assert prepare(calendar, service="S3", qualification="gcse", candidate=None, name=None).record.fee == "242.50"
     # AQA-ROM2: GCSE S2 £42.00 (the board's own page beats a centre's quoted fee, SANDBACH).
     assert prepare(calendar, qualification="gcse").record.fee == "42.00"
+
+
+def test_a_fee_only_a_centre_quotes_says_so(calendar):
+    # issue 11 item 13: Pearson's GCSE fees are known only from a centre's page (SANDBACH)
+    prepared = prepare(calendar, awarding_body="PEARSON", qualification="gcse", service="S1")
+    assert prepared.record.fee == "12.50"
+    assert "as quoted on a centre's page, not the board's" in prepared.fee_note and "SANDBACH" in prepared.fee_note
 
 
 def test_no_published_fee_leaves_it_empty_and_a_given_fee_wins(calendar):
@@ -437,3 +463,22 @@ def test_edit_checks_each_field_and_keeps_personal_values_out_of_the_audit(calen
         intake.edit(calendar, sample, {"candidate": "0042"})
     with pytest.raises(Refused, match="request 4 is withdrawn; log a new request"):
         intake.edit(calendar, record._replace(status="withdrawn"), {"name": "X"})
+
+
+def test_review_of_moderation_is_free_when_the_marks_are_reinstated(calendar):
+    # issue 11 item 13: refund rules per service: S3 free if the centre's marks are reinstated
+    # (AQA-MOD), not the grade rule of a review of marking
+    s3 = stored(prepare(calendar, service="S3", qualification="gcse", candidate=None, name=None).record, 7,
+                status="submitted", received_on=D("2026-08-25"), original_mark=50)
+    kept = intake.record_outcome(calendar, s3, on=D("2026-09-20"), today=D("2026-09-20"), unchanged=True)
+    assert kept.record.fee_refunded is False and "not reinstated" in kept.refund and "AQA-MOD" in kept.refund
+    raised = intake.record_outcome(calendar, s3, on=D("2026-09-20"), today=D("2026-09-20"), mark_after=60)
+    assert raised.record.fee_refunded is None and "charges no fee if the centre's marks were reinstated" in raised.refund
+
+
+def test_ncfe_waives_the_fee_when_the_grade_changes(calendar):
+    # issue 11 item 5 (NCFE-EAR-QH): the fee is waived if the overall grade changes
+    record = stored(prepare(calendar, awarding_body="NCFE", qualification="t-level", service="S2", fee="40").record, 8,
+                    status="submitted", received_on=D("2026-08-25"), original_grade="Merit")
+    result = intake.record_outcome(calendar, record, on=D("2026-09-20"), today=D("2026-09-20"), grade_after="Distinction")
+    assert result.record.fee_refunded is True and "NCFE-EAR-QH" in result.refund

@@ -1,10 +1,10 @@
 """Every past schema migrates to the current one with nothing lost.
 
-tests/fixtures/schema_v1.sql, schema_v2.sql and schema_v3.sql are databases as released prs
-versions wrote them (tests/fixtures/make_schema_fixtures.py says how they were made): every
-request, consent, tie and event in them must come through each migration unchanged, the
-triggers schema 3 made must go, and the agenda keys and tally must be what a rebuild by the
-current rules gives.
+tests/fixtures/schema_v1.sql to schema_v4.sql are databases as past prs versions wrote them
+(tests/fixtures/make_schema_fixtures.py says how they were made): every request, consent, tie
+and event in them must come through each migration unchanged, the triggers schema 3 made must
+go, the schema must be exactly a new database's, and the agenda keys and tally (schema 4's
+computed by an older version of the rules) must be what a rebuild by the current rules gives.
 """
 
 from __future__ import annotations
@@ -45,12 +45,14 @@ def logged(conn: sqlite3.Connection, table: str) -> list[str]:
 
 
 def schema(conn: sqlite3.Connection) -> dict:
-    """Every table's columns and every index's and trigger's name: what the code relies on."""
-    names = conn.execute("SELECT type, name FROM sqlite_master WHERE name NOT LIKE 'sqlite_%' ORDER BY type, name").fetchall()
-    return {"objects": names, "columns": {name: columns(conn, name) for kind, name in names if kind == "table"}}
+    """Every table's columns and every index's and trigger's name and definition: what the code
+    relies on (a unique index's columns decide what is a duplicate)."""
+    names = conn.execute(
+        "SELECT type, name, sql FROM sqlite_master WHERE name NOT LIKE 'sqlite_%' ORDER BY type, name").fetchall()
+    return {"objects": names, "columns": {name: columns(conn, name) for kind, name, _ in names if kind == "table"}}
 
 
-@pytest.mark.parametrize("version", [1, 2, 3])
+@pytest.mark.parametrize("version", [1, 2, 3, 4])
 def test_each_past_schema_migrates_with_nothing_lost(tmp_path, version):
     old = tmp_path / "old.sqlite3"
     load(version, old)
@@ -64,7 +66,7 @@ def test_each_past_schema_migrates_with_nothing_lost(tmp_path, version):
     for table, (names, data) in kept.items():
         assert rows(conn, table, names) == data, table  # every row and field as it was
     assert conn.execute("SELECT count(*) FROM sqlite_master WHERE type = 'trigger'").fetchone()[0] == 0
-    assert store.rules_version(conn, agenda_keys.DERIVED) is None  # not yet computed by these rules
+    assert store.rules_version(conn, agenda_keys.DERIVED) != AGENDA_RULES_VERSION  # not yet computed by these rules
     agenda_keys.ensure_current(conn)  # as the agenda and the consent audit do before reading the tally
     assert store.rules_version(conn, agenda_keys.DERIVED) == AGENDA_RULES_VERSION
     migrated = schema(conn)
@@ -80,6 +82,28 @@ def test_each_past_schema_migrates_with_nothing_lost(tmp_path, version):
     fresh = connect(tmp_path / "new.sqlite3")
     assert migrated == schema(fresh)  # the same tables, columns, indexes as a new database
     fresh.close()
+
+
+def test_schema_5_keeps_decisions_and_resits_and_the_keys_are_recounted(tmp_path):
+    # Schema 5 (issue 11): an appeal against a decision keeps the decision's day (decided_on); a
+    # Cambridge English re-sit (another results release) is a new request, not a duplicate
+    # (items 14, 18). The rules' version changed with it, so schema 4's keys are counted afresh:
+    # the moderation sample (request 5, no candidate) needs no candidate consent (item 2).
+    path = tmp_path / "old.sqlite3"
+    load(4, path)
+    conn = connect(path)
+    assert conn.execute("SELECT consent_key IS NOT NULL FROM requests WHERE id = 5").fetchone() == (1,)  # rules version 1's
+    agenda_keys.ensure_current(conn)
+    assert conn.execute("SELECT consent_key FROM requests WHERE id = 5").fetchone() == (None,)
+    columns_of_8 = logged(conn, "requests")
+    resit = dict(zip(columns_of_8, conn.execute(f"SELECT {', '.join(columns_of_8)} FROM requests WHERE id = 8").fetchone()))
+    resit.update(id=9, results_released="2026-11-20")
+    with transaction(conn):
+        conn.execute(f"INSERT INTO requests ({', '.join(resit)}) VALUES ({', '.join('?' for _ in resit)})", list(resit.values()))
+        with pytest.raises(sqlite3.IntegrityError):  # the same release again is still a duplicate
+            conn.execute(f"INSERT INTO requests ({', '.join(resit)}) VALUES ({', '.join('?' for _ in resit)})",
+                         list({**resit, "id": 10}.values()))
+    conn.close()
 
 
 def test_migrations_are_literal_text():

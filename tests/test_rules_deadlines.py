@@ -78,12 +78,13 @@ def test_access_to_scripts_row(calendar):
     assert availability(calendar, "NCFE", "l2-vtq", "ATS-TL").status == "check"
     assert availability(calendar, "TQUK", "l2-vtq", "ATS-P").status == "check"
     for code in ("ATS-P", "ATS-TL"):
-        assert calendar.services[code].scripts and calendar.services[code].needs_consent
+        # issue 11 item 3: permission, not the "grade may go down" acknowledgement (seed:000)
+        assert calendar.services[code].needs_consent and not calendar.services[code].acknowledge_outcomes
 
 
 def test_appeal_row(calendar):
     # reference.md §3 (PEA-APP25): preliminary appeal within 30 calendar days of the review outcome.
-    answer = appeal_deadline(calendar, "PEARSON", "gce-a-level", date(2026, 9, 10))
+    answer = appeal_deadline(calendar, "PEARSON", "gce-a-level", date(2026, 9, 10), "APP1")
     assert answer.date == date(2026, 10, 10)
     assert "30 calendar days" in answer.rule
 
@@ -149,3 +150,50 @@ def test_unpublished_deadline_is_unknown_not_invented(calendar):
 )
 def test_availability_table(calendar, body, qualification, service, status):
     assert availability(calendar, body, qualification, service).status == status
+
+
+# --- issue 11: the edges -------------------------------------------------------------------------
+
+
+def test_ncfe_t_level_review_of_marking_gets_five_weeks(calendar):
+    # issue 11 item 5 (NCFE-EAR): T Level clerical check and review of marking within 5 weeks of
+    # results (13 Aug 2026 + 35 days = Thu 17 Sep); other NCFE qualifications 20 working days
+    # (13 Aug: 14, 17-21, 24-28 Aug (11), Mon 31 Aug a bank holiday, 1-4 Sep (15), 7-11 Sep (20)).
+    for service in ("S1", "S2"):
+        assert deadline(calendar, service, "t-level", body="NCFE").date == date(2026, 9, 17), service
+        assert deadline(calendar, service, "l3-vtq", body="NCFE").date == date(2026, 9, 11), service
+    # a review after a clerical check: 5 working days from its outcome (Thu 20 Aug -> Thu 27 Aug)
+    after = deadline(calendar, "S2", "t-level", body="NCFE", prior_outcome=date(2026, 8, 20))
+    assert after.date == date(2026, 8, 27) and after.source == "NCFE-EAR"
+
+
+def test_ncfe_appeal_window_per_qualification(calendar):
+    # issue 11 item 6: T Levels 30 calendar days (NCFE-APP); Level 1/2 Technical Awards follow the
+    # JCQ booklet, 30 calendar days (NCFE-APP-QH); Level 3: Applied Generals follow JCQ, NCFE's
+    # others 30 working days, so the earlier is shown, provisional.
+    outcome = date(2026, 9, 25)
+    t_level = appeal_deadline(calendar, "NCFE", "t-level", outcome, "APP1")
+    assert (t_level.date, t_level.source, t_level.provisional) == (date(2026, 10, 25), "NCFE-APP", False)
+    tech_award = appeal_deadline(calendar, "NCFE", "l2-vtq", outcome, "APP1")
+    assert (tech_award.date, tech_award.source) == (date(2026, 10, 25), "NCFE-APP-QH")
+    level_3 = appeal_deadline(calendar, "NCFE", "l3-vtq", outcome, "APP1")
+    assert level_3.date == date(2026, 10, 25) and level_3.provisional and "30 working days" in level_3.note
+
+
+def test_june_2024_and_2025_t_level_and_project_windows(calendar):
+    # issue 11 item 10: T Level and Extended Project results on A level results day (seed:000's
+    # pattern, provisional): NCFE's T Level clerical check 15 Aug 2024 + 35 = Thu 19 Sep 2024,
+    # 14 Aug 2025 + 35 = Thu 18 Sep 2025 (NCFE-EAR); an EPQ review of moderation is accepted.
+    assert deadline(calendar, "S1", "t-level", body="NCFE", series="june-2024").date == date(2024, 9, 19)
+    assert deadline(calendar, "S1", "t-level", body="NCFE", series="june-2025").date == date(2025, 9, 18)
+    assert release_for(calendar, "june-2024", "extended-project").date == date(2024, 8, 15)
+    assert deadline(calendar, "S3", "extended-project", series="june-2025").date == date(2025, 9, 25)
+
+
+def test_aqa_priority_copies_have_their_own_date(calendar):
+    # issue 11 item 11 (SIMONBALLE): AQA 28 Aug 2025, others 25 Sep 2025; AQA 2026 provisional
+    # (13 Aug + 14 = 27 Aug), not the JCQ 24 September.
+    assert deadline(calendar, "ATS-P", "gce-a-level", series="june-2025").date == date(2025, 8, 28)
+    assert deadline(calendar, "ATS-P", "gce-a-level", body="OCR", series="june-2025").date == date(2025, 9, 25)
+    aqa = deadline(calendar, "ATS-P", "gce-a-level")
+    assert aqa.date == date(2026, 8, 27) and aqa.provisional

@@ -18,6 +18,7 @@ from prs_cli.errors import DataError, DataProblem, InputError
 LEAD_DAYS_RANGE = (0, 30)
 LOOK_AHEAD_RANGE = (1, 366)
 TRIAGE_WITHIN_RANGE = (1, 100)
+ENQUIRY_DAYS_RANGE = (1, 90)
 HEADER = (
     "prs centre settings. Edit by hand or with `prs config set KEY VALUE`;\n"
     "your comments are kept. `prs config show` lists the settings.\n"
@@ -33,6 +34,13 @@ class Settings:
     look_ahead_days: int = 14  # how far ahead `prs due` and `prs summary` look
     templates_dir: str | None = None  # the centre's own document templates (PRS_TEMPLATES wins)
     triage_within: int = 5  # `prs triage` lists results this many marks or fewer below the next grade
+    # Cambridge English tells candidates to ask the centre for its enquiry deadline (CE-EAR);
+    # 14 days is one centre's rule (seed:004), the default here.
+    cambridge_english_enquiry_days: int = 14
+
+    def calendar_settings(self) -> dict[str, int]:
+        """The settings the calendar's windows name (`setting:` in awarding_bodies.yaml)."""
+        return {"cambridge_english_enquiry_days": self.cambridge_english_enquiry_days}
 
     def as_dict(self) -> dict[str, Any]:
         data = asdict(self)
@@ -183,6 +191,7 @@ def _expected(key: str) -> str:
         "lead_days": f"a whole number of days from {LEAD_DAYS_RANGE[0]} to {LEAD_DAYS_RANGE[1]}",
         "look_ahead_days": f"a whole number of days from {LOOK_AHEAD_RANGE[0]} to {LOOK_AHEAD_RANGE[1]}",
         "triage_within": f"a whole number of marks from {TRIAGE_WITHIN_RANGE[0]} to {TRIAGE_WITHIN_RANGE[1]}",
+        "cambridge_english_enquiry_days": f"a whole number of days from {ENQUIRY_DAYS_RANGE[0]} to {ENQUIRY_DAYS_RANGE[1]}",
     }[key]
 
 
@@ -198,7 +207,7 @@ def _check(key: str, text: str, *, typed: bool) -> Any:
         return " ".join(text.split()) or None
     if key == "templates_dir":
         return text or None
-    low, high = {"lead_days": LEAD_DAYS_RANGE, "triage_within": TRIAGE_WITHIN_RANGE}.get(key, LOOK_AHEAD_RANGE)
+    low, high = {"lead_days": LEAD_DAYS_RANGE, "triage_within": TRIAGE_WITHIN_RANGE, "cambridge_english_enquiry_days": ENQUIRY_DAYS_RANGE}.get(key, LOOK_AHEAD_RANGE)
     if not re.fullmatch(r"\d+", text) or not low <= int(text) <= high:
         raise InputError(f"{key} must be {_expected(key)}{given}")
     return int(text)

@@ -52,6 +52,7 @@ class RequestRecord(NamedTuple):
     outcome: Outcome | None = None
     fee_refunded: bool | None = None
     closed_reason: str | None = None  # why withdrawn or rejected
+    decided_on: date | None = None  # an appeal against a decision (malpractice...): the decision's date
 
     @property
     def is_open(self) -> bool:

@@ -89,6 +89,7 @@ def build_calendar(rules_path: Path, series_paths: list[Path]) -> Calendar:
                 continue
             merged[series_id] = series
             origin[series_id] = str(parsed.path)
+    problems += check_source_keys(*_bundled_only(rules, series_files), sources)
     if problems:
         raise DataError(problems)
     first, last = _year_span(merged.values())
@@ -125,18 +126,28 @@ def check_files(file_paths: list[Path], user_dir: Path | None = None) -> list[st
                 f"{rules_path}: ok: {len(m.awarding_bodies)} awarding bodies, "
                 f"{len(m.services)} services, {len(m.qualifications)} qualifications"
             )
+    sources = dict(rules.model.sources) if rules is not None else {}
+    series_files = []
+    for path in series_in_force:
+        parsed = _parse(path, SeriesFile, [])  # for their sources only; each named file is checked below
+        if parsed is not None:
+            sources.update(parsed.model.sources)
     for path in file_paths:
         if path == rules_path:
             continue
         parsed = _parse(path, SeriesFile, problems)
         if parsed is None or rules is None:
             continue
+        sources.update(parsed.model.sources)
+        series_files.append(parsed)
         found = check_series(parsed, rules.model)
         problems += found
         if not found:
             names = ", ".join(parsed.model.series) or "no series"
             dated = sum(_count_dates(s) for s in parsed.model.series.values())
             summary.append(f"{path}: ok: {names} ({dated} dates)")
+    if rules is not None and rules_path in file_paths:
+        problems += check_source_keys(*_bundled_only(rules, series_files), sources)
     if problems:
         raise DataError(problems)
     return summary
@@ -222,8 +233,10 @@ def check_rules(parsed: _Parsed) -> list[DataProblem]:
         where = ("services", code)
         check.codes((*where, "qualifications"), service.qualifications, quals, "qualification")
         check.codes((*where, "requires_prior"), service.requires_prior, services, "service")
+        check.codes((*where, "covered_by"), service.covered_by, services, "service")
         if service.request_window:
             check.codes((*where, "request_window", "qualifications"), service.request_window.qualifications, quals, "qualification")
+            _window_note(check, (*where, "request_window"), service.request_window)
         if service.completion and service.completion.days <= 0:
             check.fail((*where, "completion", "days"), "completion days must be positive")
     for code, body in rules.awarding_bodies.items():
@@ -236,8 +249,10 @@ def check_rules(parsed: _Parsed) -> list[DataProblem]:
             check.codes((*at, "qualifications"), offer.qualifications, quals, "qualification")
             for index, exclusion in enumerate(offer.excluded):
                 check.codes((*at, "excluded", index, "qualifications"), exclusion.qualifications, quals, "qualification")
+            check.codes((*at, "may_follow"), offer.may_follow, services, "service")
             for index, window in enumerate(offer.request_windows):
                 check.codes((*at, "request_windows", index, "qualifications"), window.qualifications, quals, "qualification")
+                _window_note(check, (*at, "request_windows", index), window)
         for index, fee in enumerate(body.fees):
             check.codes((*where, "fees", index, "service"), fee.service, services, "service")
             check.codes((*where, "fees", index, "qualifications"), fee.qualifications, quals, "qualification")
@@ -279,9 +294,69 @@ def check_series(parsed: _Parsed, rules: RulesFile) -> list[DataProblem]:
 
 def _needs_note(check: _Checker, loc: tuple, item) -> None:
     """An unknown or provisional date must say why, so the tool can show it."""
-    if (item.date is None or item.provisional) and not (item.note or "").strip():
+    uncertain = item.date is None or item.provisional or getattr(item, "centres_provisional", False)
+    if uncertain and not (item.note or "").strip():
         what = "a date not yet published" if item.date is None else "a provisional date"
         check.fail(loc, f"{what} needs a note saying why")
+    until = getattr(item, "until", None)
+    if until is not None and item.date is not None and until < item.date:
+        check.fail((*loc, "until"), "a window cannot end before it opens")
+
+
+def _window_note(check: _Checker, loc: tuple, window) -> None:
+    if window.provisional and not (window.note or "").strip():
+        check.fail(loc, "a provisional window needs a note saying why")
+
+
+def _source_keys(text: str) -> list[str]:
+    """'seed:000; AQA-OB' -> ['seed:000', 'AQA-OB']."""
+    return [part.strip() for part in text.split(";") if part.strip()]
+
+
+def _used_sources(node, loc: tuple = ()):
+    """(location, key) for every source key a calendar record names."""
+    if isinstance(node, tuple) and hasattr(node, "_fields"):
+        for name in node._fields:
+            value = getattr(node, name)
+            if name in ("source", "centres_source") and isinstance(value, str):
+                for key in _source_keys(value):
+                    yield (*loc, name), key
+            else:
+                yield from _used_sources(value, (*loc, name))
+    elif isinstance(node, dict):
+        for key, value in node.items():
+            if loc or key != "sources":
+                yield from _used_sources(value, (*loc, key))
+    elif isinstance(node, (list, tuple)):
+        for index, value in enumerate(node):
+            yield from _used_sources(value, (*loc, index))
+
+
+def _bundled_only(rules: _Parsed | None, series_files: list[_Parsed]) -> tuple[_Parsed | None, list[_Parsed]]:
+    """The files shipped with prs, whose every source must be in a sources: table; an officer's
+    own files may name a source in words (a letter, a board's email)."""
+    bundled = paths.bundled_data_dir().resolve()
+
+    def shipped(parsed):
+        return parsed is not None and parsed.path.resolve().parent == bundled
+
+    return (rules if shipped(rules) else None), [p for p in series_files if shipped(p)]
+
+
+def check_source_keys(rules: _Parsed | None, series_files: list[_Parsed], sources: dict) -> list[DataProblem]:
+    """Every source a fact names must be in a `sources:` table (title, publisher, address, read)."""
+    problems = []
+    for parsed in ([rules] if rules is not None else []) + list(series_files):
+        check = _Checker(parsed)
+        model = parsed.model
+        for field in model._fields:
+            if field == "sources":
+                continue
+            for loc, key in _used_sources(getattr(model, field), (field,)):
+                if key not in sources:
+                    check.fail(loc, f"source {key!r} is not in any sources: table")
+        problems += check.problems
+    return problems
 
 
 def _series_order(series) -> tuple:

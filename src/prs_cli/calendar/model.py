@@ -11,7 +11,7 @@ import datetime as dt
 from typing import Literal, NamedTuple
 
 DayUnit = Literal["calendar", "working"]
-WindowStart = Literal["results", "prior_outcome"]
+WindowStart = Literal["results", "prior_outcome", "decision"]
 CompletionStart = Literal["received", "sample_received"]
 KeyDateKind = Literal[
     "results_day",
@@ -44,6 +44,10 @@ class Window(NamedTuple):
     source: str
     unit: DayUnit = "calendar"
     qualifications: tuple[str, ...] | None = None  # None: every qualification
+    provisional: bool = False  # the window is not confirmed by the board: the note says why
+    enforced: bool = True  # False: a centre's own window, so prs warns past it rather than refuses
+    setting: str | None = None  # a centre setting (prs config) that replaces `days`
+    note: str | None = None
 
     @property
     def span(self) -> Span:
@@ -63,7 +67,12 @@ class Service(NamedTuple):
     description: str = ""
     needs_consent: bool = True
     per_candidate: bool = True  # False: Service 3 is for a centre's sample, never one candidate
-    scripts: bool = False  # access to scripts: consent records classroom use and anonymity
+    # The candidate must have been told the result may go down as well as up (services that can
+    # change a result); access to scripts needs permission, not this acknowledgement (seed:000).
+    acknowledge_outcomes: bool = True
+    classroom_choice: bool = False  # teaching copies: consent records classroom use and anonymity
+    covered_by: tuple[str, ...] = ()  # a consent for any of these covers this too (JCQ form)
+    appeal: bool = False  # an appeal stage: `prs request appeal` logs it after the stage before
     qualifications: tuple[str, ...] | None = None  # None: every qualification the board offers
     completion: Span | None = None
     completion_from: CompletionStart = "received"
@@ -82,6 +91,13 @@ class Exclusion(NamedTuple):
     certain: bool = True  # False: only *some* qualifications of this kind are excluded; check
 
 
+class RefundRule(NamedTuple):
+    when: Literal["grade_changed", "marks_reinstated", "never", "unknown"]
+    text: str
+    source: str
+    all_enquiries: bool = False  # the candidate's other enquiry fees are refunded too (Cambridge English)
+
+
 class Offer(NamedTuple):
     """One board's terms for one service, where they differ from JCQ's."""
 
@@ -90,9 +106,23 @@ class Offer(NamedTuple):
     excluded: tuple[Exclusion, ...] = ()
     completion: Span | None = None
     # The board's own request windows, replacing the series deadline (NCFE, Cambridge English);
-    # the first whose qualifications match applies.
+    # the first whose qualifications match applies (a window from a prior outcome only to a
+    # request that follows one).
     request_windows: tuple[Window, ...] = ()
+    may_follow: tuple[str, ...] = ()  # services it may (not must) follow, e.g. NCFE S2 after S1
+    refund: RefundRule | None = None  # the board's rule for this service, where it differs
     notes: str | None = None
+
+
+class Source(NamedTuple):
+    """Where a fact comes from: what `prs data sources` prints and docs/sources.md lists."""
+
+    title: str
+    publisher: str
+    address: str | None  # None: no public address (a document supplied to the project)
+    read: str  # when it was read for prs (YYYY-MM or YYYY-MM-DD)
+    kind: Literal["jcq", "board", "regulator", "centre", "press", "document"] = "board"
+    note: str | None = None
 
 
 class Fee(NamedTuple):
@@ -102,12 +132,6 @@ class Fee(NamedTuple):
     source: str
     qualifications: tuple[str, ...] | None = None
     note: str | None = None
-
-
-class RefundRule(NamedTuple):
-    when: Literal["grade_changed", "never", "unknown"]
-    text: str
-    source: str
 
 
 class AwardingBody(NamedTuple):
@@ -131,8 +155,9 @@ class Release(NamedTuple):
     source: str
     candidates_time: dt.time = dt.time(8, 0)  # JCQ: from 08:00 on results day (JCQ-RES)
     centres_date: dt.date | None = None  # restricted release / embargo release to centres
-    centres_time: dt.time = dt.time(0, 1)
+    centres_time: dt.time | None = dt.time(0, 1)  # None: the board does not say (an embargo release)
     centres_source: str | None = None
+    centres_provisional: bool = False  # the centres' date is derived; results day may be confirmed
     awarding_body: str | None = None  # a board whose own release differs from JCQ's
     provisional: bool = False
     note: str | None = None
@@ -159,6 +184,8 @@ class KeyDate(NamedTuple):
     source: str
     qualifications: tuple[str, ...] | None = None
     awarding_bodies: tuple[str, ...] | None = None
+    time: dt.time | None = None  # e.g. the 09:30 press embargo
+    until: dt.date | None = None  # the last day of a window that opens on `date` (checkpoints)
     provisional: bool = False
     note: str | None = None
 
@@ -177,14 +204,14 @@ class RulesFile(NamedTuple):
     qualifications: dict[str, Qualification]
     services: dict[str, Service]
     awarding_bodies: dict[str, AwardingBody]
-    sources: dict[str, str] = {}  # noqa: RUF012 (pydantic copies a default for each file; nothing changes it)
+    sources: dict[str, Source] = {}  # noqa: RUF012 (pydantic copies a default for each file; nothing changes it)
 
 
 class SeriesFile(NamedTuple):
     """series_YYYY.yaml: one year's dates."""
 
     series: dict[str, Series]
-    sources: dict[str, str] = {}  # noqa: RUF012 (pydantic copies a default for each file; nothing changes it)
+    sources: dict[str, Source] = {}  # noqa: RUF012 (pydantic copies a default for each file; nothing changes it)
 
 
 class Calendar(NamedTuple):
@@ -194,7 +221,7 @@ class Calendar(NamedTuple):
     services: dict[str, Service]
     awarding_bodies: dict[str, AwardingBody]
     series: dict[str, Series]
-    sources: dict[str, str]  # short source keys -> where to read them
+    sources: dict[str, Source]  # short source keys -> where to read them
     bank_holidays: frozenset[dt.date]  # England and Wales
     holiday_years: tuple[int, int]  # first and last year bank_holidays covers
     origin: dict[str, str]  # series id -> file it came from

@@ -30,7 +30,7 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "export": ("prs_cli.cli.export", "export", "Write the tracking log (--csv, safe to open in a spreadsheet) or a calendar feed (--ics)."),
     "checklist": ("prs_cli.cli.checklist", "app", "The results-day and post-results tasks dated for a series, ticked as they are done."),
     "config": ("prs_cli.cli.config", "app", "Show and change the centre's settings."),
-    "data": ("prs_cli.cli.data", "app", "Check the calendar files."),
+    "data": ("prs_cli.cli.data", "app", "Check the calendar files and list the sources of their facts."),
 }
 
 

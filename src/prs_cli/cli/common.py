@@ -95,9 +95,11 @@ def calendar_filters(cal, series: str | None, ab: str | None, qualification: str
 
 
 def calendar(data_dir: Path | None):
-    from prs_cli.calendar.load import load_calendar
+    """The calendar in force, with the centre's own windows (prs config) applied."""
+    from prs_cli import config
+    from prs_cli.service.calendar import in_force
 
-    return load_calendar(data_dir)
+    return in_force(data_dir, config.load())
 
 
 def user_data_dir(data_dir: Path | None) -> Path | None:

@@ -29,7 +29,7 @@ def show(json: common.Json = False) -> None:
 
 @app.command("set")
 def set_(
-    key: Annotated[str, typer.Argument(help="centre_number, centre_name, lead_days, authorised_staff, look_ahead_days, templates_dir or triage_within.")],
+    key: Annotated[str, typer.Argument(help="centre_number, centre_name, lead_days, authorised_staff, look_ahead_days, templates_dir, triage_within or cambridge_english_enquiry_days.")],
     value: Annotated[str, typer.Argument(help="The new value; authorised_staff takes a comma-separated list, \"\" clears it.")],
 ) -> None:
     """Change one setting; comments you wrote in the file are kept."""

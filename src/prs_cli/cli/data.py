@@ -1,4 +1,5 @@
-"""`prs data check`: validate calendar files before relying on them."""
+"""`prs data check` validates calendar files before relying on them; `prs data sources` lists
+where every fact in them comes from."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ import typer
 
 from prs_cli.cli import common
 
-app = common.group("Check the calendar files.")
+app = common.group("Check the calendar files and list the sources of their facts.")
 
 
 @app.command("check")
@@ -22,3 +23,19 @@ def check(
 
     for line in check_files(list(files or []), data_dir):
         typer.echo(line)
+
+
+@app.command("sources")
+def sources(
+    data_dir: common.DataDir = None,
+    json: common.Json = False,
+) -> None:
+    """Every source the calendar cites: its key, title, publisher, address and when it was read."""
+    from prs_cli.render import sources as render
+    from prs_cli.service.calendar import sources as cited
+
+    rows = cited(common.calendar(data_dir))
+    if json:
+        common.print_json([render.record(row) for row in rows])
+        return
+    render.sources_table(rows)

@@ -68,14 +68,15 @@ def add(
     series: Annotated[Optional[str], typer.Option("--series", help="Series id. Default: the series whose post-results window is open today.")] = None,
     subject: Annotated[Optional[str], typer.Option("--subject", help="Subject title.")] = None,
     component: Annotated[Optional[str], typer.Option("--component", help="Unit or paper code: requests are per component.")] = None,
-    service: Annotated[Optional[str], typer.Option("--service", help="Service code: S1, S2, PS2, S3, ATS-P, ATS-TL, APP1, CE1, CE2.")] = None,
+    service: Annotated[Optional[str], typer.Option("--service", help="Service code: S1, S2, PS2, S3, ATS-P, ATS-TL, APP1, APP2, APP-MAL, APP-AA, APP-SC, EPRS, CE1, CE2, CE-APP.")] = None,
     mark: Annotated[Optional[int], typer.Option("--mark", help="The original mark.")] = None,
     grade: Annotated[Optional[str], typer.Option("--grade", help="The original grade.")] = None,
     fee: Annotated[Optional[str], typer.Option("--fee", help="Fee in pounds. Default: the board's published fee, when known.")] = None,
     note: Annotated[Optional[str], typer.Option("--note", help="A note for the log.")] = None,
     late_reason: Annotated[Optional[str], typer.Option("--late-reason", help="Log it although the deadline has passed, and why.")] = None,
     results_released: Annotated[Optional[str], typer.Option("--results-released", metavar="YYYY-MM-DD", help="Cambridge English: the day this candidate's results came out.")] = None,
-    follows: Annotated[Optional[int], typer.Option("--follows", metavar="ID", help="APP1 and CE2: the completed request this one follows.")] = None,
+    follows: Annotated[Optional[int], typer.Option("--follows", metavar="ID", help="An appeal stage, CE2, or NCFE's S2 after S1: the completed request this one follows.")] = None,
+    decided_on: Annotated[Optional[str], typer.Option("--decided-on", metavar="YYYY-MM-DD", help="APP-MAL, APP-AA, APP-SC: the day of the decision appealed against.")] = None,
     by: By = None,
     db: common.Db = None,
     today: common.Today = None,
@@ -92,6 +93,7 @@ def add(
         candidate=candidate, name=name, uci=uci, private_candidate=private or None, series=series,
         subject=subject, original_mark=mark, original_grade=grade, fee=fee, note=note,
         late_reason=late_reason, results_released=common.optional_date(results_released, "--results-released"),
+        decided_on=common.optional_date(decided_on, "--decided-on"),
     )
     from prs_cli import config
 
@@ -171,21 +173,26 @@ def outcome(
 @app.command("appeal")
 def appeal(
     request_id: RequestId,
-    on: Annotated[str, typer.Option("--on", metavar="YYYY-MM-DD", help="The day the preliminary appeal was made.")],
+    on: Annotated[str, typer.Option("--on", metavar="YYYY-MM-DD", help="The day the appeal was made.")],
     ref: Annotated[Optional[str], typer.Option("--ref", help="The board's reference for the appeal.")] = None,
+    late_reason: Annotated[Optional[str], typer.Option("--late-reason", help="Past a window that is not fixed (Ofqual's review): why.")] = None,
     by: By = None,
     db: common.Db = None,
     today: common.Today = None,
     json: common.Json = False,
     data_dir: common.DataDir = None,
 ) -> None:
-    """Log a preliminary appeal (APP1) against a completed review; prints the appeal's id."""
+    """Log the next appeal stage after a completed request (a preliminary appeal APP1 after a
+    review, the hearing APP2 after it, Ofqual's review EPRS after the board's last stage, a
+    Cambridge English appeal after an enquiry); prints the appeal's id."""
     from prs_cli.service.requests import appeal as log_appeal
 
     day = common.today(today)
     on_day = common.optional_date(on, "--on")
     cal = common.calendar(data_dir)
-    logged = log_appeal(common.database(db), cal, request_id, on=on_day, reference=ref, today=day, by=common.who(by))
+    logged = log_appeal(
+        common.database(db), cal, request_id, on=on_day, reference=ref, late_reason=late_reason, today=day, by=common.who(by)
+    )
     _show_logged(logged, json)
 
 

@@ -44,6 +44,7 @@ def as_json(view) -> dict:
         "service": record.service,
         "follows": record.follows_request,
         "results_released": record.results_released,
+        "decided_on": record.decided_on,
         "mark_before": record.original_mark,
         "grade_before": record.original_grade,
         "fee": record.fee,
@@ -384,7 +385,10 @@ def outcome_lines(result) -> list[str]:
         f"Fee: {result.refund}.",
     ]
     if result.appeal is not None:
-        lines.append(f"Appeal deadline: {when(result.appeal.date)} ({result.appeal.rule}; {result.appeal.source}).")
+        closes = when(result.appeal.date) if result.appeal.date else "not published"
+        lines.append(
+            f"{result.appeal_name} ({result.appeal_service}) deadline: {closes} ({result.appeal.rule}; {result.appeal.source})."
+        )
     return lines
 
 

@@ -28,9 +28,8 @@ from prs_cli.rules.days import OutsideCalendar, when, working_day_on_or_before
 from prs_cli.rules.deadlines import (
     Answer,
     appeal_deadline,
-    appeal_service,
-    appealable,
     completion_due,
+    next_appeal,
     request_deadline,
 )
 
@@ -129,6 +128,7 @@ class _Dates:
                 service_code=g.service,
                 results_released=g.results_released,
                 prior_outcome=g.prior_outcome,
+                decided_on=g.prior_outcome,  # a draft appeal against a decision: the decision's day (agenda_keys)
             ),
         )
 
@@ -142,20 +142,22 @@ class _Dates:
             return None
         return self._memo(("completion", g.awarding_body, g.service, start), lambda: completion_due(self.calendar, g.awarding_body, g.service, start))
 
-    def appeal(self, g: RequestGroup) -> Answer | None:
-        """When an appeal against this outcome must reach the board (reviews only; a group from
-        the store without a service holds reviews only)."""
-        if g.outcome_on is None or not self._known(g) or appeal_service(self.calendar) is None:
+    def appeal(self, g: RequestGroup) -> tuple[str, Answer] | None:
+        """The next appeal stage after this outcome and when it must reach the board (a
+        preliminary appeal after a review, the hearing after it, Ofqual's review after that)."""
+        stage = next_appeal(self.calendar, g.service) if g.service is not None and self._known(g) else None
+        if g.outcome_on is None or stage is None:
             return None
-        if g.service is not None and not appealable(self.calendar, g.service):
-            return None
-        return self._memo(("appeal", g.awarding_body, g.qualification, g.outcome_on), lambda: appeal_deadline(self.calendar, g.awarding_body, g.qualification, g.outcome_on))
+        found = self._memo(
+            ("appeal", stage, g.awarding_body, g.qualification, g.outcome_on),
+            lambda: appeal_deadline(self.calendar, g.awarding_body, g.qualification, g.outcome_on, stage),
+        )
+        return None if found is None else (stage, found)
 
 
 def appealed_services(calendar: Calendar) -> tuple[str, ...]:
-    """The services whose outcome an appeal can follow (the reviews)."""
-    appeal = appeal_service(calendar)
-    return tuple(calendar.services[appeal].requires_prior) if appeal is not None else ()
+    """The services whose outcome an appeal stage can follow (reviews, and the appeal stages)."""
+    return tuple(code for code in calendar.services if next_appeal(calendar, code) is not None)
 
 
 def appeal_outcomes(calendar: Calendar, today: date, horizon: date) -> tuple[date, date] | None:
@@ -163,11 +165,12 @@ def appeal_outcomes(calendar: Calendar, today: date, horizon: date) -> tuple[dat
     open on `today` and closes by `horizon` (None: the calendar has no appeals), so only those
     outcomes need reading. n calendar days are exactly n; n working days are at least n calendar
     days and fewer than 2n + 14."""
-    appeal = appeal_service(calendar)
-    if appeal is None:
+    stages = [code for code, service in calendar.services.items() if service.appeal and service.requires_prior]
+    if not stages:
         return None
-    windows = [calendar.services[appeal].request_window] + [
-        window for body in calendar.awarding_bodies.values() if appeal in body.services for window in body.services[appeal].request_windows
+    windows = [calendar.services[code].request_window for code in stages] + [
+        window for body in calendar.awarding_bodies.values() for code in stages if code in body.services
+        for window in body.services[code].request_windows
     ]
     windows = [w for w in windows if w is not None]
     if not windows:
@@ -186,7 +189,8 @@ def due_disposals(consents: Iterable[ConsentRecord], requests: Iterable[RequestR
 # Bump whenever agenda_keys gives another key for some log (a field read or no longer read, a
 # change to which consent applies or to what a finding depends on): every database's stored
 # keys and tally are then rebuilt before its agenda is next read (service.agenda_keys).
-AGENDA_RULES_VERSION = 2  # 2: a draft's dates key reads whether it was logged late with a reason
+AGENDA_RULES_VERSION = 3  # 2: a decision's date starts a window; no consent key without a candidate;
+# 3: a draft's dates key reads whether it was logged late with a reason (late_agreed)
 
 
 class AgendaKeys(NamedTuple):
@@ -203,20 +207,24 @@ def agenda_keys(request: RequestRecord, prior_outcome: date | None, appealed: bo
     """The agenda's two keys for `request`, the one definition the store's tally and the records
     path (group_requests) share.
 
-    Dates: a draft's board deadline (its series, board, qualification, service, release, and the
-    outcome it follows: `prior_outcome`), a submitted request's completion target (board,
-    service, when the request or sample arrived), a completed request's appeal window (board,
-    qualification, service, outcome day), none once `appealed` (a request that follows it
-    stands); a draft's key also reads whether it was logged late with a reason (late_agreed). Consent, for every request that stands (`prs due` reads the open ones, `prs consent
-    check` all): its series, board, qualification, service and release, a draft's
-    `prior_outcome` (consent is needed by its deadline), and the terms (consent_terms) of every
+    Dates: a draft's board deadline (its series, board, qualification, service, release, and
+    what its window runs from besides results: the outcome it follows, `prior_outcome`, else the
+    decision it appeals against, `decided_on`; and whether it was logged late with a reason,
+    late_agreed), a submitted request's completion target (board, service, when the request or
+    sample arrived), a completed request's next appeal window (board, qualification, service,
+    outcome day), none once `appealed` (any request that follows it stands). Consent, for every
+    request for a candidate that stands (a centre's sample needs no candidate consent; `prs due`
+    reads the open ones, `prs consent check` all): its series, board, qualification, service and
+    release, a draft's window start (consent is needed by its deadline), and the terms
+    (consent_terms) of every
     consent among `near` that applies to it (applies_to), in the order recorded. `near` may hold
     more consents than apply; it must hold every one that does."""
     r = request
+    start = prior_outcome if prior_outcome is not None else r.decided_on  # what a draft's window runs from
     dates = None
     if r.status == "draft":
         dates = ("dates", "draft", r.series, r.awarding_body, r.qualification, r.service, r.results_released,
-                 None, None, None, prior_outcome, bool(r.late_reason), None)
+                 None, None, None, start, bool(r.late_reason), None)
     elif r.status == "submitted":
         dates = ("dates", "submitted", None, r.awarding_body, None, r.service, None, r.received_on,
                  r.sample_received_on, None, None, None, None)
@@ -224,10 +232,10 @@ def agenda_keys(request: RequestRecord, prior_outcome: date | None, appealed: bo
         dates = ("dates", "completed", None, r.awarding_body, r.qualification, r.service, None, None, None,
                  r.outcome_on, None, None, None)
     consent = None
-    if r.status in STANDING_STATUSES:
+    if r.status in STANDING_STATUSES and r.candidate is not None:  # no candidate, no candidate consent (consent_needed)
         terms = tuple(consent_terms(c) for c in sorted(near, key=_by_id) if applies_to(c, r))
         consent = ("consent", r.status, r.series, r.awarding_body, r.qualification, r.service, r.results_released,
-                   None, None, None, prior_outcome if r.status == "draft" else None, None, terms)
+                   None, None, None, start if r.status == "draft" else None, None, terms)
     return AgendaKeys(dates, consent)
 
 
@@ -369,10 +377,11 @@ def agenda(
             elif due is not None and due <= horizon:
                 add("completion_due", due, (g.awarding_body, g.service), g, completion.rule, completion.source)
         elif g.status == "completed":
-            appeal = dates.appeal(g)
+            found = dates.appeal(g)
+            stage, appeal = found if found is not None else (None, None)
             closes = appeal.date if appeal is not None else None
             if closes is not None and today <= closes <= horizon:
-                add("appeal_window", closes, (g.awarding_body,), g, appeal.rule, appeal.source)
+                add("appeal_window", closes, (g.awarding_body, stage), g, appeal.rule, appeal.source)
 
     ordered = sorted(lines.items(), key=lambda pair: pair[1][0])  # ties keep request order
     items = [
@@ -457,9 +466,9 @@ def _request_item(
         title = f"{_board(calendar, body)} due to complete {who} for {_label(calendar, service)}"
         detail = rule
     elif kind == "appeal_window":
-        (body,) = label
-        title = f"Appeal window closes for {who} ({_board(calendar, body)})"
-        detail = f"{rule}; no appeal logged"
+        body, stage = label
+        title = f"{_label(calendar, stage)} window closes for {who} ({_board(calendar, body)})"
+        detail = f"{rule}; not yet logged: 'prs request appeal ID'"
     else:  # consent_missing
         (status,) = label
         title = f"Consent needed for {who}: {_CONSENT_PROBLEM.get(status, status)}"

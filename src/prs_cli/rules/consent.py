@@ -15,7 +15,7 @@ Messages never name the candidate: they carry service names, dates and times onl
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from typing import Literal, NamedTuple
 
 from prs_cli.calendar.model import Calendar, Service
@@ -64,6 +64,7 @@ class ValidFrom:
     source: str
     time_known: bool = True  # False: only the day is known (Cambridge English online results)
     centres_from: datetime | None = None  # restricted or embargo release to centres: too early
+    centres_time_known: bool = True  # False: a board's embargo day, its hour not published
 
     def __iter__(self):
         return iter((self.moment, self.explanation, self.source))
@@ -133,8 +134,8 @@ def valid_from(
     else:
         text = f"results for {qual_name} are released to candidates on {when(moment.date())} at {moment:%H:%M}"
         source = f"{release.source}; JCQ-RES"
-    centres = datetime.combine(release.centres_date, release.centres_time) if release.centres_date else None
-    return ValidFrom(moment, text, source, centres_from=centres)
+    centres = datetime.combine(release.centres_date, release.centres_time or time.min) if release.centres_date else None
+    return ValidFrom(moment, text, source, centres_from=centres, centres_time_known=release.centres_time is not None)
 
 
 def given_after_results(given_on: date, given_at: datetime | None, start: ValidFrom) -> bool:
@@ -164,19 +165,48 @@ def timing_finding(given_on: date, given_at: datetime | None, start: ValidFrom) 
     if not given_after_results(given_on, given_at, start):
         message = f"consent {given} is before {start.explanation}"
         if start.centres_from is not None and (given_at or datetime.combine(given_on, start.centres_from.time())) >= start.centres_from:
-            message += f"; the release to centres from {when(start.centres_from.date())} at {start.centres_from:%H:%M} is too early"
+            at = f" at {start.centres_from:%H:%M}" if start.centres_time_known else ""
+            message += f"; the release to centres from {when(start.centres_from.date())}{at} is too early"
         return ConsentFinding("before_results", message, source, valid_from=start.moment)
     return ConsentFinding("ok", f"consent {given} is after {start.explanation}", source, valid_from=start.moment)
 
 
 def applies_to(consent: ConsentRecord, request: RequestRecord) -> bool:
     """Tied to the request (or to the review an appeal follows: the JCQ consent form covers
-    reviews and appeals), or untied and for the same candidate and series."""
+    reviews and appeals), or untied and for the same candidate and series. A consent with no
+    series (Cambridge English, outside the JCQ series) applies to that candidate's requests with
+    no series, as an untied consent does inside a series."""
     if consent.requests:
         return request.id in consent.requests or (
             request.follows_request is not None and request.follows_request in consent.requests
         )
     return consent.candidate is not None and consent.candidate == request.candidate and consent.series == request.series
+
+
+def needs_series(calendar: Calendar, covers) -> bool:
+    """Whether a consent for these services belongs to a JCQ series: not when every one is only
+    for qualifications outside it (Cambridge English, whose results come per candidate)."""
+    for code in covers:
+        quals = calendar.services[code].qualifications
+        if quals is None or any(calendar.qualifications[q].jcq for q in quals if q in calendar.qualifications):
+            return True
+    return False
+
+
+def consent_needed(calendar: Calendar, request) -> bool:
+    """Candidate consent is needed for a service that asks for it, for a candidate: a request
+    for no one candidate (a centre's moderation sample, or an appeal after its review) needs
+    none, since the appeal inherits it from the review of moderation (seed:000)."""
+    return calendar.services[request.service].needs_consent and getattr(request, "candidate", "") is not None
+
+
+def covers_service(calendar: Calendar, consent: ConsentRecord, service_code: str) -> bool:
+    """Named in the consent, or a stage a named service's consent covers: consent for a
+    re-check or review covers the appeal after it (JCQ Appendix A, seed:000)."""
+    if service_code in consent.covers:
+        return True
+    service = calendar.services.get(service_code)
+    return service is not None and any(code in service.covered_by for code in consent.covers)
 
 
 def scripts_choice_recorded(consent: ConsentRecord) -> bool:
@@ -186,33 +216,43 @@ def scripts_choice_recorded(consent: ConsentRecord) -> bool:
 
 def _judge(calendar: Calendar, service_code: str, service: Service, consent: ConsentRecord, start: ValidFrom) -> ConsentFinding:
     """One consent's finding for a service (without the consent's id: it depends only on the
-    consent's terms, the service and when results came out)."""
+    consent's terms, the service and when results came out). Every problem is named at once;
+    the status is the first (the one furthest from valid)."""
     label = service_label(calendar, service_code)
     timing = timing_finding(consent.given_on, consent.given_at, start)
 
     def finding(status: ConsentStatus, message: str, source: str = RULES_SOURCE) -> ConsentFinding:
         return ConsentFinding(status, message, source, None, start.moment)
 
-    if service_code not in consent.covers:
+    if not covers_service(calendar, consent, service_code):
         covers = ", ".join(consent.covers) or "no service"
         return finding("not_covered", f"{label} is not covered by the candidate's consent, which covers only {covers}")
+    problems: list[tuple[ConsentStatus, str, str]] = []
     if not consent.from_candidate:
-        return finding(
+        problems.append((
             "not_from_candidate",
             f"the consent for {label} was not given by the candidate; only the candidate's own consent is valid, never a parent's",
-        )
+            RULES_SOURCE,
+        ))
     if timing.status != "ok":
-        return finding("before_results", timing.message, timing.source)
-    if not consent.acknowledged_outcomes:
-        return finding(
+        problems.append(("before_results", timing.message, timing.source))
+    if service.acknowledge_outcomes and not consent.acknowledged_outcomes:
+        problems.append((
             "outcomes_not_acknowledged",
             f"the consent for {label} does not record that the candidate was told the grade may go down, stay the same or go up",
-        )
-    if service.scripts and not scripts_choice_recorded(consent):
-        return finding(
+            RULES_SOURCE,
+        ))
+    if service.classroom_choice and not scripts_choice_recorded(consent):
+        problems.append((
             "anonymity_missing",
             f"the consent for {label} does not record the candidate's choice on classroom use of the script and anonymity",
-        )
+            RULES_SOURCE,
+        ))
+    if problems:
+        status = problems[0][0]
+        message = "; ".join(text for _, text, _ in problems)
+        sources = "; ".join(dict.fromkeys(src for _, _, src in problems))
+        return finding(status, message, sources)
     return finding("ok", f"consent {describe_given(consent.given_on, consent.given_at)} covers {label} and is after {start.explanation}", timing.source)
 
 
@@ -245,7 +285,8 @@ class ConsentJudge:
         """The finding for `request` (anything with its service, series, qualification, board and
         release) from the consents that apply to it (applies_to): an ok one wins, otherwise the
         problem of the consent that came closest (the latest one on a tie)."""
-        key = (request.service, request.series, request.qualification, request.awarding_body, request.results_released, applicable)
+        key = (request.service, request.series, request.qualification, request.awarding_body, request.results_released,
+               getattr(request, "candidate", "") is None, applicable)
         found = self._found.get(key)
         if found is None:
             found = self._found[key] = self._status(request, applicable)
@@ -255,6 +296,12 @@ class ConsentJudge:
         service = self.calendar.services[request.service]
         if not service.needs_consent:
             return ConsentFinding("not_needed", f"{service_label(self.calendar, request.service)} needs no candidate consent", service.source)
+        if not consent_needed(self.calendar, request):
+            return ConsentFinding(
+                "not_needed",
+                f"{service_label(self.calendar, request.service)} for a centre's sample (no candidate) needs no candidate consent",
+                RULES_SOURCE,
+            )
         released = (request.series, request.qualification, request.awarding_body, request.results_released)
         start = self._starts.get(released)
         if start is None:
@@ -286,7 +333,7 @@ def failing(calendar: Calendar, groups: list[tuple[str, object]]) -> tuple[list[
     judge = ConsentJudge(calendar)
     bad, needing = [], 0
     for key, group in groups:
-        if calendar.services[group.service].needs_consent:
+        if consent_needed(calendar, group):
             needing += group.count
             if not judge.status(group, group.consents).ok:
                 bad.append(key)

@@ -20,6 +20,7 @@ class Answer(NamedTuple):
     source: str
     provisional: bool = False
     note: str | None = None
+    enforced: bool = True  # False: a centre's own window: prs warns past it, the board may still accept
 
 
 class Availability(NamedTuple):
@@ -109,13 +110,51 @@ def candidates_see_results(release: Release) -> datetime | None:
     return datetime.combine(release.date, release.candidates_time)
 
 
-def request_window(calendar: Calendar, body_code: str, service_code: str, qualification: str) -> Window | None:
-    """A deadline that runs from an event: the board's own window first, then the service's."""
+def request_window(
+    calendar: Calendar, body_code: str, service_code: str, qualification: str, *, follows: bool = False
+) -> Window | None:
+    """A deadline that runs from an event: the board's own window first, then the service's.
+    A window from a prior outcome applies only to a request that follows one (`follows`): NCFE's
+    review after a clerical check runs from the check's outcome, any other from results."""
     offer = calendar.awarding_bodies[body_code].services.get(service_code)
     for window in offer.request_windows if offer else ():
+        if window.start == "prior_outcome" and not follows:
+            continue
         if window.qualifications is None or qualification in window.qualifications:
             return window
     return calendar.services[service_code].request_window
+
+
+def next_appeal(calendar: Calendar, service_code: str) -> str | None:
+    """The appeal stage that follows a service's outcome (S2 -> APP1 -> APP2 -> EPRS), if any."""
+    for code, service in calendar.services.items():
+        if service.appeal and service_code in service.requires_prior:
+            return code
+    return None
+
+
+def with_centre_settings(calendar: Calendar, values: dict[str, int]) -> Calendar:
+    """The calendar with each window a centre setting governs (`setting`) set to the centre's
+    value, e.g. its Cambridge English enquiry window (seed:004: one centre's 14 days)."""
+
+    def adjust(window: Window | None) -> Window | None:
+        if window is None or window.setting is None or values.get(window.setting) in (None, window.days):
+            return window
+        return window._replace(days=values[window.setting])
+
+    windows = [s.request_window for s in calendar.services.values()] + [
+        w for body in calendar.awarding_bodies.values() for offer in body.services.values() for w in offer.request_windows
+    ]
+    if all(adjust(w) is w for w in windows):
+        return calendar  # the defaults: nothing to copy on every command
+    services = {code: s._replace(request_window=adjust(s.request_window)) for code, s in calendar.services.items()}
+    bodies = {
+        code: body._replace(services={
+            c: offer._replace(request_windows=tuple(adjust(w) for w in offer.request_windows)) for c, offer in body.services.items()
+        })
+        for code, body in calendar.awarding_bodies.items()
+    }
+    return calendar._replace(services=services, awarding_bodies=bodies)
 
 
 def request_deadline(
@@ -127,21 +166,30 @@ def request_deadline(
     service_code: str,
     results_released: date | None = None,
     prior_outcome: date | None = None,
+    follows: bool | None = None,
+    decided_on: date | None = None,
 ) -> Answer:
     """The last day the board must receive the request.
 
-    A board's own window (NCFE, Cambridge English, appeals) runs from results or a prior outcome;
-    otherwise the board's own series deadline, then JCQ's.
+    A board's own window (NCFE, Cambridge English, appeals) runs from results, a prior outcome
+    (`follows`: the request follows another; by default, when `prior_outcome` is known) or the
+    decision appealed against; otherwise the board's own series deadline, then JCQ's.
     """
     body = calendar.awarding_bodies[body_code]
     service = calendar.services[service_code]
-    window = request_window(calendar, body_code, service_code, qualification)
+    follows = prior_outcome is not None if follows is None else follows
+    window = request_window(calendar, body_code, service_code, qualification, follows=follows)
     if window is not None:
-        start, what = _window_start(calendar, window, series_id, qualification, body_code, results_released, prior_outcome)
+        start, what = _window_start(calendar, window, series_id, qualification, body_code, results_released, prior_outcome, decided_on)
+        rule = f"{window.span.describe()} from {what}"
+        if not window.enforced:
+            rule += " (the centre's own window)"
         if start is None:
-            return Answer(None, f"{window.span.describe()} from {what}, which is not known yet", window.source)
+            return Answer(None, f"{rule}, which is not known yet", window.source, window.provisional, window.note, window.enforced)
         due = add_span(start, window.span, calendar.bank_holidays, calendar.holiday_years)
-        return Answer(due, f"{window.span.describe()} from {what} ({start.isoformat()})", window.source)
+        return Answer(due, f"{rule} ({start.isoformat()})", window.source, window.provisional, window.note, window.enforced)
+    if service.requires_prior:
+        return Answer(None, f"{body.name} publishes no request window for {service.name} in prs's sources; ask the board", offer_source(calendar, body_code, service_code), note=service.notes)
     if series_id is None:
         return Answer(None, f"{service.name} has no published deadline outside a series", service.source)
     series = calendar.series[series_id]
@@ -165,9 +213,16 @@ def request_deadline(
     return Answer(chosen.date, rule, chosen.source, chosen.provisional, chosen.note)
 
 
-def _window_start(calendar, window, series_id, qualification, body_code, results_released, prior_outcome):
+def offer_source(calendar: Calendar, body_code: str, service_code: str) -> str:
+    offer = calendar.awarding_bodies[body_code].services.get(service_code)
+    return offer.source if offer is not None else calendar.services[service_code].source
+
+
+def _window_start(calendar, window, series_id, qualification, body_code, results_released, prior_outcome, decided_on=None):
+    if window.start == "decision":
+        return decided_on, "the decision appealed against"
     if window.start == "prior_outcome":
-        return prior_outcome, "the outcome of the review"
+        return prior_outcome, "the outcome it follows"
     if results_released is not None:
         return results_released, "the release of results"
     if series_id is None:
@@ -197,32 +252,18 @@ def completion_due(calendar: Calendar, body_code: str, service_code: str, receiv
     return Answer(due, f"{body} completes {service.name} within {span.describe()} of receiving {start}", source)
 
 
-def appeal_service(calendar: Calendar) -> str | None:
-    """Which service is the appeal, from the calendar's data (APP1 in the bundled files): the one
-    lodged against another's outcome within a window that runs from that outcome (a Cambridge
-    English Stage 2 also follows an outcome, but has no such window). None: the calendar has none."""
-    for code, service in calendar.services.items():
-        window = service.request_window
-        if service.requires_prior and window is not None and window.start == "prior_outcome":
-            return code
-    return None
-
-
-def appealable(calendar: Calendar, service_code: str | None) -> bool:
-    """Whether an appeal can follow this service's outcome (the reviews: S2, PS2, S3)."""
-    appeal = appeal_service(calendar)
-    return appeal is not None and service_code in calendar.services[appeal].requires_prior
-
-
-def appeal_deadline(calendar: Calendar, body_code: str, qualification: str, outcome_on: date) -> Answer:
-    """Preliminary appeal: within 30 calendar days of the review outcome (PEA-APP25)."""
+def appeal_deadline(calendar: Calendar, body_code: str, qualification: str, outcome_on: date, service_code: str) -> Answer:
+    """The deadline of the appeal stage `service_code` (next_appeal) after an outcome: a
+    preliminary appeal within 30 calendar days of the review outcome (PEA-APP25), a hearing
+    within 14 of the preliminary decision."""
     return request_deadline(
         calendar,
         series_id=None,
         body_code=body_code,
         qualification=qualification,
-        service_code=appeal_service(calendar),
+        service_code=service_code,
         prior_outcome=outcome_on,
+        follows=True,
     )
 
 

@@ -18,15 +18,7 @@ from prs_cli.errors import InputError, Refused
 from prs_cli.records import CLOSED_STATUSES, OPEN_STATUSES, RequestRecord
 from prs_cli.rules.days import when
 from prs_cli.rules.requests import record_deadline
-from prs_cli.rules.deadlines import (
-    Answer,
-    appeal_deadline,
-    appeal_service,
-    appealable,
-    availability,
-    release_for,
-    request_deadline,
-)
+from prs_cli.rules.deadlines import Answer, appeal_deadline, availability, next_appeal, release_for, request_deadline
 from prs_cli.rules.fees import default_fee
 
 CANDIDATE = re.compile(r"^[0-9]{4}$")
@@ -55,6 +47,7 @@ class RequestInput:
     note: str | None = None
     late_reason: str | None = None
     results_released: date | None = None
+    decided_on: date | None = None  # an appeal against a decision: the day of the decision
 
 
 @dataclass(frozen=True)
@@ -76,7 +69,8 @@ class OutcomeResult:
     record: RequestRecord
     direction: str  # "up", "down", "unchanged" or "changed" (a scale prs cannot order)
     refund: str  # one sentence on the fee under the board's rule
-    appeal: Answer | None
+    appeal: Answer | None  # when the next appeal stage must be made (appeal_service)
+    appeal_service: str | None = None
 
 
 @dataclass(frozen=True)
@@ -189,6 +183,7 @@ def prepare_request(
         raise InputError("the component code is longer than 40 characters")
 
     _check_prior(calendar, service_code, prior, body_code, component)
+    decided_on = _decision(calendar, service_code, given.decided_on, today)
 
     candidate = given.candidate if given.candidate is not None else (prior.candidate if prior else None)
     candidate = candidate.strip() or None if candidate is not None else None
@@ -223,9 +218,16 @@ def prepare_request(
         service_code=service_code,
         results_released=released,
         prior_outcome=prior.outcome_on if prior else None,
+        follows=prior is not None,
+        decided_on=decided_on,
     )
     late_reason = _text(given.late_reason, "late reason")
-    if deadline.date is not None and today > deadline.date:
+    if deadline.date is not None and today > deadline.date and not deadline.enforced:
+        warnings.append(
+            f"past the centre's window for {service.name}, which closed on {when(deadline.date)} "
+            f"({deadline.rule}; {deadline.source}): the board may still accept it"
+        )
+    elif deadline.date is not None and today > deadline.date:
         if not (allow_late and late_reason):
             raise Refused(
                 f"{service.name} closed on {when(deadline.date)}: awarding bodies do not accept late requests",
@@ -244,8 +246,11 @@ def prepare_request(
         published = default_fee(calendar, body_code, service_code, qualification)
         fee = published.amount if published else None
         if published is not None:
+            cited = calendar.sources.get(published.source)
+            # issue 11 item 13: a fee only a centre's page quotes says so
+            what = "fee as quoted on a centre's page, not the board's" if cited is not None and cited.kind == "centre" else "published fee"
             fee_note = (
-                f"fee £{published.amount} is {calendar.awarding_bodies[body_code].name}'s published fee "
+                f"fee £{published.amount} is {calendar.awarding_bodies[body_code].name}'s {what} "
                 f"({published.applies_to}; {published.source}); give --fee if yours differs"
             )
         elif calendar.awarding_bodies[body_code].fees_unpublished:
@@ -280,20 +285,43 @@ def prepare_request(
         results_released=released,
         follows_request=prior.id if prior else None,
         created_by=by,
+        decided_on=decided_on,
     )
     return Prepared(record, deadline, tuple(warnings), fee_note)
 
 
-def _check_prior(calendar: Calendar, service_code: str, prior: RequestRecord | None, body_code: str, component: str) -> None:
+def _decision(calendar: Calendar, service_code: str, decided_on: date | None, today: date) -> date | None:
+    """An appeal against a decision runs from the decision's day (PEA-APP25: 14 days), which
+    only such an appeal takes."""
     service = calendar.services[service_code]
-    if not service.requires_prior:
+    from_decision = service.request_window is not None and service.request_window.start == "decision"
+    if not from_decision:
+        if decided_on is not None:
+            takes = [code for code, s in calendar.services.items() if s.request_window and s.request_window.start == "decision"]
+            raise InputError(f"--decided-on is only for appeals against a decision ({', '.join(takes)})")
+        return None
+    if decided_on is None:
+        raise InputError(f"{service.name} ({service_code}) runs from the decision: give its date with --decided-on YYYY-MM-DD")
+    _not_after_today(decided_on, "--decided-on", today)
+    return decided_on
+
+
+def _check_prior(calendar: Calendar, service_code: str, prior: RequestRecord | None, body_code: str, component: str) -> None:
+    """A service that must follow an outcome names it; one that may (NCFE's review after a
+    clerical check, NCFE-EAR) may name it."""
+    service = calendar.services[service_code]
+    offer = calendar.awarding_bodies[body_code].services.get(service_code)
+    allowed = service.requires_prior or (offer.may_follow if offer else ())
+    if not allowed:
         if prior is not None:
             raise InputError(f"--follows is only for services that follow an outcome; {service_code} does not")
         return
-    needed = " or ".join(service.requires_prior)
+    needed = " or ".join(allowed)
     if prior is None:
+        if not service.requires_prior:
+            return
         raise InputError(f"{service.name} ({service_code}) follows a completed {needed}: give that request's id with --follows")
-    if prior.service not in service.requires_prior:
+    if prior.service not in allowed:
         raise Refused(f"{service.name} follows {needed}, and request {prior.id} is {prior.service}")
     if prior.status != "completed" or prior.outcome_on is None:
         raise Refused(f"request {prior.id} has no outcome yet ({prior.status}); {service.name} follows its outcome")
@@ -491,7 +519,7 @@ def record_outcome(
         raise InputError(
             f"--on {on.isoformat()} is before the board received the request ({record.received_on.isoformat()})"
         )
-    if calendar.services[record.service].scripts:
+    if not calendar.services[record.service].acknowledge_outcomes:  # access to scripts: a copy changes no result (seed:000)
         if mark_after is not None or grade_after is not None or unchanged:
             raise InputError(
                 f"request {record.id} is access to scripts ({record.service}): the board sends a copy, not a new "
@@ -512,7 +540,9 @@ def record_outcome(
     changed = grade_changed(record.original_grade, grade_after)
     if direction == "changed" and changed is None:
         changed = True
-    refunded, refund = _refund(calendar, record, changed)
+    # a moderation review's fee follows the marks (AQA-MOD: free if the centre's marks are reinstated)
+    marks = _compare(record.original_mark, mark_after) if record.original_mark is not None and mark_after is not None else direction
+    refunded, refund = _refund(calendar, record, changed, marks)
     updated = record._replace(
         status="completed",
         outcome_on=on,
@@ -522,50 +552,72 @@ def record_outcome(
         fee_refunded=refunded,
     )
     appeal = None
-    if appealable(calendar, record.service):
-        appeal = appeal_deadline(calendar, record.awarding_body, record.qualification, on)
-    return OutcomeResult(updated, direction, refund, appeal)
+    follows = next_appeal(calendar, record.service)
+    if follows is not None:
+        appeal = appeal_deadline(calendar, record.awarding_body, record.qualification, on, follows)
+    return OutcomeResult(updated, direction, refund, appeal, follows)
 
 
-def _refund(calendar: Calendar, record: RequestRecord, changed: bool | None) -> tuple[bool | None, str]:
+def refund_rule(calendar: Calendar, body_code: str, service_code: str):
+    """The board's rule for this service where it has one (a review of moderation is free when
+    the centre's marks are reinstated), else the board's general rule."""
+    body = calendar.awarding_bodies[body_code]
+    offer = body.services.get(service_code)
+    return offer.refund if offer is not None and offer.refund is not None else body.refund
+
+
+def _refund(calendar: Calendar, record: RequestRecord, changed: bool | None, direction: str = "unchanged") -> tuple[bool | None, str]:
     body = calendar.awarding_bodies[record.awarding_body]
-    rule = body.refund
+    rule = refund_rule(calendar, record.awarding_body, record.service)
     if not record.fee or Decimal(record.fee) == 0:
         return None, "no fee was logged for this request"
     if rule.when == "unknown":
         return None, f"{body.name}'s refund rule is not in the calendar: check the board's fees page ({rule.source})"
     if rule.when == "never":
         return False, f"{body.name} does not refund the fee ({rule.source})"
+    if rule.when == "marks_reinstated":
+        if direction == "up":
+            return None, (
+                f"the marks went up: {body.name} charges no fee if the centre's marks were reinstated ({rule.source}); "
+                "check the outcome letter"
+            )
+        return False, f"the centre's marks were not reinstated, so {body.name} keeps the £{record.fee} fee ({rule.source})"
     if changed is None:
         return None, (
             f"{body.name} refunds the fee if the grade changes ({rule.source}); the original grade was not "
             "logged, so prs cannot tell"
+        )
+    if changed and rule.all_enquiries:
+        return True, (
+            f"the grade changed, so {body.name} refunds the £{record.fee} fee and every other enquiry fee for this "
+            f"candidate's result ({rule.source})"
         )
     if changed:
         return True, f"the grade changed, so {body.name} refunds the £{record.fee} fee ({rule.source})"
     return False, f"the grade did not change, so {body.name} keeps the £{record.fee} fee ({rule.source})"
 
 
-def check_appeal(calendar: Calendar, review: RequestRecord, *, on: date, today: date) -> Answer:
-    """A preliminary appeal lodged on `on` after `review`'s outcome: the window it must meet."""
+def check_appeal(calendar: Calendar, prior: RequestRecord, *, on: date, today: date) -> tuple[str, Answer]:
+    """The appeal stage lodged on `on` after `prior`'s outcome (a preliminary appeal after a
+    review, a hearing after a preliminary appeal, Ofqual's review after the board's last stage):
+    its service code and the window it must meet."""
     _not_after_today(on, "--on", today)
-    appeal = appeal_service(calendar)
-    required = calendar.services[appeal].requires_prior if appeal is not None else ()
-    if review.service not in required:
+    service_code = next_appeal(calendar, prior.service)
+    if service_code is None:
+        stages = sorted({p for s in calendar.services.values() if s.appeal for p in s.requires_prior})
+        raise Refused(f"no appeal follows {prior.service}: an appeal follows {', '.join(stages)}; request {prior.id} is {prior.service}")
+    service = calendar.services[service_code]
+    if prior.status != "completed" or prior.outcome_on is None:
+        raise Refused(f"request {prior.id} has no outcome yet ({prior.status}); {service.name} follows its outcome")
+    if on < prior.outcome_on:
+        raise InputError(f"--on {on.isoformat()} is before the outcome it follows ({prior.outcome_on.isoformat()})")
+    deadline = appeal_deadline(calendar, prior.awarding_body, prior.qualification, prior.outcome_on, service_code)
+    if deadline.date is not None and on > deadline.date and deadline.enforced and not deadline.provisional:
         raise Refused(
-            f"a preliminary appeal follows {' or '.join(required)}; request {review.id} is {review.service}"
-        )
-    if review.status != "completed" or review.outcome_on is None:
-        raise Refused(f"request {review.id} has no outcome yet ({review.status}); appeal after the review's outcome")
-    if on < review.outcome_on:
-        raise InputError(f"--on {on.isoformat()} is before the review's outcome ({review.outcome_on.isoformat()})")
-    deadline = appeal_deadline(calendar, review.awarding_body, review.qualification, review.outcome_on)
-    if deadline.date is not None and on > deadline.date:
-        raise Refused(
-            f"the preliminary appeal window closed on {when(deadline.date)} ({deadline.rule}); "
+            f"the {service.name.lower()} window closed on {when(deadline.date)} ({deadline.rule}); "
             "awarding bodies do not accept late appeals"
         )
-    return deadline
+    return service_code, deadline
 
 
 CLOSING = {"withdrawn": "withdrawn", "rejected": "rejected"}

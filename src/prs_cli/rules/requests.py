@@ -9,14 +9,14 @@ from datetime import date
 from prs_cli.calendar.model import Calendar
 from prs_cli.records import RequestRecord
 from prs_cli.rules.days import OutsideCalendar
-from prs_cli.rules.deadlines import Answer, appeal_deadline, appealable, completion_due, request_deadline
+from prs_cli.rules.deadlines import Answer, appeal_deadline, completion_due, next_appeal, request_deadline
 
 
 @dataclass(frozen=True)
 class RequestDates:
     request_deadline: Answer
     completion_due: Answer | None  # once the board has received it (or the sample, for S3)
-    appeal_deadline: Answer | None  # once a review has an outcome
+    appeal_deadline: Answer | None  # once a review (or an appeal stage) has an outcome: the next stage
 
     def overdue(self, record: RequestRecord, today: date) -> bool:
         """Submitted, no outcome, and the board's completion target has passed: chase the board."""
@@ -40,6 +40,8 @@ def record_deadline(calendar: Calendar, record: RequestRecord, prior_outcome: da
         service_code=record.service,
         results_released=record.results_released,
         prior_outcome=prior_outcome,
+        follows=record.follows_request is not None,
+        decided_on=record.decided_on,
     )
 
 
@@ -50,15 +52,16 @@ def request_dates(calendar: Calendar, record: RequestRecord, prior_outcome: date
     start = record.sample_received_on if service.completion_from == "sample_received" else record.received_on
     due = completion_due(calendar, record.awarding_body, record.service, start) if start else None
     appeal = None
-    if record.outcome_on is not None and appealable(calendar, record.service):
-        appeal = appeal_deadline(calendar, record.awarding_body, record.qualification, record.outcome_on)
+    follows = next_appeal(calendar, record.service)
+    if record.outcome_on is not None and follows is not None:
+        appeal = appeal_deadline(calendar, record.awarding_body, record.qualification, record.outcome_on, follows)
     return RequestDates(deadline, due, appeal)
 
 
 def outcome_shown(calendar: Calendar, record: RequestRecord) -> str | None:
     """The outcome as the log shows it: the grade's direction, or for access to scripts (no
     grade outcome, JCQ seed:000) `copy_received` once the copy arrived."""
-    if record.outcome_on is not None and calendar.services[record.service].scripts:
+    if record.outcome_on is not None and not calendar.services[record.service].acknowledge_outcomes:  # a copy changes no result
         return "copy_received"
     return record.outcome
 

@@ -12,7 +12,7 @@ from typing import NamedTuple
 
 from prs_cli.calendar.model import Calendar
 from prs_cli.rules.days import OutsideCalendar, add_span, when
-from prs_cli.rules.deadlines import Answer
+from prs_cli.rules.deadlines import Answer, next_appeal
 
 
 class ResultsHeld(NamedTuple):
@@ -34,12 +34,11 @@ class ResultsDisposal(NamedTuple):
 def review_services(calendar: Calendar) -> tuple[str, ...]:
     """The services that can change a mark: the reviews an appeal follows, and the clerical
     re-check (scripts and appeals are not reviews)."""
-    app1 = calendar.services.get("APP1")
-    reviews = set(app1.requires_prior) if app1 else set()
     found = []
     for code, service in calendar.services.items():
         jcq = service.qualifications is not None and any(calendar.qualifications[q].jcq for q in service.qualifications if q in calendar.qualifications)
-        review = code in reviews or (service.completion is not None and not service.scripts and not service.requires_prior)
+        appealed = next_appeal(calendar, code) is not None and not service.appeal  # a review an appeal follows
+        review = appealed or (service.completion is not None and service.acknowledge_outcomes and not service.appeal and not service.requires_prior)
         if review and jcq:
             found.append(code)
     return tuple(found)
@@ -63,8 +62,9 @@ def results_keep_until(calendar: Calendar, series_id: str) -> Answer:
         offer.completion for body in calendar.awarding_bodies.values()
         for code, offer in body.services.items() if code in reviews and offer.completion
     ]
-    app1 = calendar.services.get("APP1")
-    window = app1.request_window.span if app1 and app1.request_window else None
+    stages = [stage for stage in (next_appeal(calendar, code) for code in reviews) if stage is not None]
+    first_appeal = calendar.services.get(stages[0]) if stages else None  # the preliminary appeal
+    window = first_appeal.request_window.span if first_appeal and first_appeal.request_window else None
     try:
         reviewed = max(add_span(last, span, calendar.bank_holidays, calendar.holiday_years) for span in spans) if spans else last
         until = add_span(reviewed, window, calendar.bank_holidays, calendar.holiday_years) if window else reviewed

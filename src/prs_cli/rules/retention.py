@@ -18,10 +18,10 @@ from typing import NamedTuple
 from prs_cli.calendar.model import Calendar
 from prs_cli.records import ConsentRecord, RequestRecord
 from prs_cli.rules.days import when
-from prs_cli.rules.deadlines import appeal_deadline
+from prs_cli.rules.deadlines import appeal_deadline, next_appeal
 
 DUE_KIND = "retention_disposal"
-_CLOSED = ("withdrawn", "rejected")
+from prs_cli.records import CLOSED_STATUSES as _CLOSED
 
 
 class Kept(NamedTuple):
@@ -56,7 +56,8 @@ def moderated_work(calendar: Calendar, series_id: str, item, requests: Iterable[
     reasons = [f"the review of moderation deadline {when(until)}"]
     requests = [r for r in requests if r.series == series_id and r.status not in _CLOSED]
     reviews = {r.id: r for r in requests if r.service == "S3"}
-    appeals = [r for r in requests if r.service == "APP1" and r.follows_request in reviews]
+    stage = next_appeal(calendar, "S3")  # the appeal a review of moderation's outcome can have
+    appeals = [r for r in requests if r.service == stage and r.follows_request in reviews]
     if any(r.is_open for r in (*reviews.values(), *appeals)):
         return kept(None, True, "a review of moderation or its appeal is still open: keep the work until it is over")
     appealed = {a.follows_request for a in appeals}
@@ -65,7 +66,7 @@ def moderated_work(calendar: Calendar, series_id: str, item, requests: Iterable[
             continue
         if review.id in appealed:
             continue  # the appeal's own outcome counts instead
-        closes = appeal_deadline(calendar, review.awarding_body, review.qualification, review.outcome_on).date
+        closes = appeal_deadline(calendar, review.awarding_body, review.qualification, review.outcome_on, stage).date
         if closes is not None and closes > until:
             until = closes
             reasons = [f"the appeal window after request {review.id}'s review of moderation ({when(closes)})"]

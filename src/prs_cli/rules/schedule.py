@@ -7,6 +7,7 @@ from datetime import date, time
 from typing import NamedTuple
 
 from prs_cli.calendar.model import Calendar, Deadline, Series
+from prs_cli.rules.days import when
 from prs_cli.rules.deadlines import (
     availability,
     names,
@@ -117,7 +118,9 @@ def _results(calendar: Calendar, series_id: str, series: Series, filters: Filter
             series=series_id,
             kind="results_day",
             service=None,
-            title=f"{who}{names(calendar, quals)} results to candidates",
+            # no restricted release for these (VTQs, T Levels): each board sets its own (issue 11 item 12)
+            title=f"{who}{names(calendar, quals)} results to candidates"
+            + ("" if release.centres_date is not None else "; to centres: check the board"),
             qualifications=tuple(quals),
             awarding_bodies=tuple(boards),
             source=release.source,
@@ -131,8 +134,10 @@ def _results(calendar: Calendar, series_id: str, series: Series, filters: Filter
                 base._replace(
                     date=release.centres_date,
                     kind="restricted_release",
-                    title=f"{who}{names(calendar, quals)} results to centres only (restricted release)",
+                    title=f"{who}{names(calendar, quals)} results to centres only "
+                    + ("(restricted release)" if release.awarding_body is None else "(embargo release)"),
                     source=release.centres_source or release.source,
+                    provisional=release.provisional or release.centres_provisional,
                     time=release.centres_time,
                 )
             )
@@ -182,14 +187,18 @@ def _series_deadlines(calendar: Calendar, series_id: str, series: Series, filter
                 continue
             name = calendar.services[service].name
             who = calendar.awarding_bodies[deadline.awarding_body].name + ": " if deadline.awarding_body else ""
+            ordered = tuple(q for q in calendar.qualifications if q in quals)
+            # A deadline for some qualifications only says which, so rows that differ only by
+            # qualification can be told apart (issue 11 item 7).
+            whom = f" for {names(calendar, ordered)}" if deadline.qualifications is not None else ""
             items.append(
                 DatedItem(
                     date=deadline.date,
                     series=series_id,
                     kind="request_deadline",
                     service=service,
-                    title=f"{who}{name} ({service}) requests close",
-                    qualifications=tuple(q for q in calendar.qualifications if q in quals),
+                    title=f"{who}{name} ({service}) requests close{whom}",
+                    qualifications=ordered,
                     awarding_bodies=tuple(boards),
                     source=deadline.source,
                     provisional=deadline.provisional,
@@ -214,9 +223,10 @@ def _board_windows(calendar: Calendar, series_id: str, series: Series, filters: 
                 if not availability(calendar, code, q, service).allowed or not release_for(calendar, series_id, q, code):
                     continue
                 answer = request_deadline(calendar, series_id=series_id, body_code=code, qualification=q, service_code=service)
-                grouped.setdefault((answer.date, code, service, answer.rule, answer.source), []).append(q)
+                key = (answer.date, code, service, answer.rule, answer.source, answer.provisional, answer.note)
+                grouped.setdefault(key, []).append(q)
     items = []
-    for (due, code, service, rule, source), quals in grouped.items():
+    for (due, code, service, rule, source, provisional, note), quals in grouped.items():
         body = calendar.awarding_bodies[code]
         items.append(
             DatedItem(
@@ -224,11 +234,14 @@ def _board_windows(calendar: Calendar, series_id: str, series: Series, filters: 
                 series=series_id,
                 kind="request_deadline",
                 service=service,
-                title=f"{body.name}: {calendar.services[service].name} ({service}) requests close",
+                # a board's windows differ by qualification (NCFE: 5 weeks for T Levels), so each
+                # row says which qualifications it is for
+                title=f"{body.name}: {calendar.services[service].name} ({service}) requests close for {names(calendar, quals)}",
                 qualifications=tuple(quals),
                 awarding_bodies=(code,),
                 source=source,
-                note=rule,
+                provisional=provisional,
+                note=f"{rule}. {note}" if note else rule,
             )
         )
     return items
@@ -241,18 +254,22 @@ def _key_dates(calendar: Calendar, series_id: str, series: Series, filters: Filt
             continue
         if filters.qualification and key_date.qualifications and filters.qualification not in key_date.qualifications:
             continue
+        title = key_date.title
+        if key_date.until is not None:
+            title += f" (until {when(key_date.until)})"
         items.append(
             DatedItem(
                 date=key_date.date,
                 series=series_id,
                 kind=key_date.kind,
                 service=None,
-                title=key_date.title,
+                title=title,
                 qualifications=key_date.qualifications or (),
                 awarding_bodies=key_date.awarding_bodies or (),
                 source=key_date.source,
                 provisional=key_date.provisional,
                 note=key_date.note,
+                time=key_date.time,
             )
         )
     return items

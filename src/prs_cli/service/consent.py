@@ -18,9 +18,11 @@ from prs_cli.rules.consent import (
     CANDIDATE,
     GOOD,
     applies_to,
+    consent_needed,
     consent_status,
     failing,
     nearest_series,
+    needs_series,
     retentions,
     timing_finding,
     valid_from,
@@ -89,10 +91,11 @@ class Purge(NamedTuple):
 
 def require_consent(calendar, conn, request, refusal: str | None = None) -> None:
     """The submission gate (`prs request submit`, `prs request appeal`): refuse a request that
-    needs consent and has no valid one, naming what is wrong. Service 3 is never blocked."""
+    needs consent and has no valid one, naming what is wrong. Service 3, and an appeal for a
+    centre's sample (no candidate), are never blocked."""
     from prs_cli.store import consents as store
 
-    if not calendar.services[request.service].needs_consent:
+    if not consent_needed(calendar, request):
         return
     finding = consent_status(calendar, request, store.for_request(conn, request))
     if not finding.ok:
@@ -140,6 +143,8 @@ def record_consent(
         series_id = codes.resolve("series", series, calendar.series)
     elif ids:
         series_id = Requests(conn).get(ids[0]).series
+    elif not needs_series(calendar, services):
+        series_id = None  # Cambridge English: results per candidate, no series (applies_to)
     else:
         series_id = default_series(calendar, today)
     with db.writing(say_where=False):

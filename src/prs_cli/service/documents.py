@@ -153,8 +153,8 @@ def _form(calendar, settings, series_id: str | None, requests: list, today: date
             "service": r.service,
             "service_name": service.name,
             "fee": r.fee,
-            "reviews": not service.scripts,
-            "scripts": service.scripts,
+            "reviews": service.acknowledge_outcomes,  # a result that can go down as well as up
+            "scripts": service.classroom_choice,  # a teaching copy: classroom use and anonymity
         })
         start = valid_from(calendar, r.series, r.qualification, r.awarding_body, results_released=r.results_released)
         releases.setdefault(start.explanation, start)
@@ -176,13 +176,13 @@ def _form(calendar, settings, series_id: str | None, requests: list, today: date
 def _outcome(calendar, settings, r, appealed: bool) -> dict:
     """What outcome_letter.*.j2 is given for one outcome."""
     from prs_cli.rules.agenda import internal_deadline
-    from prs_cli.rules.deadlines import appeal_deadline
+    from prs_cli.rules.deadlines import appeal_deadline, next_appeal
 
     service = calendar.services[r.service]
     appeal = None
-    app1 = calendar.services.get("APP1")
-    if app1 is not None and r.service in app1.requires_prior and not appealed:
-        answer = appeal_deadline(calendar, r.awarding_body, r.qualification, r.outcome_on)
+    stage = next_appeal(calendar, r.service)
+    if stage is not None and not appealed:
+        answer = appeal_deadline(calendar, r.awarding_body, r.qualification, r.outcome_on, stage)
         if answer.date is not None:
             ask_by = max(r.outcome_on, internal_deadline(calendar, answer.date, settings.lead_days))
             appeal = {"deadline": answer.date, "ask_by": ask_by, "rule": answer.rule, "source": answer.source}

@@ -69,7 +69,9 @@ class OutcomeRecorded(NamedTuple):
     request: RequestView
     direction: str  # "up", "down", "unchanged", "changed" (a scale prs cannot order) or "copy_received"
     refund: str  # one sentence on the fee under the board's rule
-    appeal: Answer | None  # when an appeal must reach the board (reviews only)
+    appeal: Answer | None  # when the next appeal stage must reach the board (after a review or an appeal stage)
+    appeal_service: str | None  # that stage's code (rules.deadlines.next_appeal)
+    appeal_name: str | None  # and its name, from the calendar
 
 
 class Listing(NamedTuple):
@@ -125,7 +127,8 @@ class DatesCache:
                 prior_outcome = self.repo.get(record.follows_request).outcome_on
         key = (  # every field of the record request_dates reads
             record.series, record.awarding_body, record.qualification, record.service, record.results_released,
-            record.received_on, record.sample_received_on, record.outcome_on, prior_outcome,
+            record.received_on, record.sample_received_on, record.outcome_on, prior_outcome, record.decided_on,
+            record.follows_request is not None,
         )
         dates = self.cache.get(key)
         if dates is None:
@@ -247,19 +250,37 @@ def record_outcome(
         calendar, record, on=on, today=today, mark_after=mark_after, grade_after=grade_after, unchanged=unchanged
     )
     stored = _store_change(db, repo.outcome, result.record, by=by, direction=result.direction)
-    return OutcomeRecorded(_view(calendar, repo, stored, today), result.direction, result.refund, result.appeal)
+    stage = result.appeal_service
+    return OutcomeRecorded(
+        _view(calendar, repo, stored, today), result.direction, result.refund, result.appeal, stage,
+        calendar.services[stage].name if stage is not None else None,
+    )
 
 
-def appeal(db: Database, calendar, request_id: int, *, on: date, reference: str | None, today: date, by: str | None) -> Logged:
-    """A preliminary appeal (APP1) against a completed review, logged as received on `on`."""
+def appeal(
+    db: Database,
+    calendar,
+    request_id: int,
+    *,
+    on: date,
+    reference: str | None,
+    late_reason: str | None,
+    today: date,
+    by: str | None,
+) -> Logged:
+    """The next appeal stage after a completed request (rules.deadlines.next_appeal: a
+    preliminary appeal after a review, the hearing after it, Ofqual's review after the board's
+    last stage), logged as received on `on`. Late only where the window is not fixed (a
+    provisional one, as Ofqual's review), and then with `late_reason`."""
     from prs_cli.service.consent import require_consent
 
     repo = db.requests()
-    review = repo.get(request_id)
-    intake.check_appeal(calendar, review, on=on, today=today)
-    prepared = intake.prepare_request(calendar, intake.RequestInput(service="APP1"), today=on, by=by, prior=review, allow_late=False)
+    prior = repo.get(request_id)
+    stage, deadline = intake.check_appeal(calendar, prior, on=on, today=today)
+    given = intake.RequestInput(service=stage, late_reason=late_reason)
+    prepared = intake.prepare_request(calendar, given, today=on, by=by, prior=prior, allow_late=deadline.provisional)
     change = intake.submit(calendar, prepared.record, received=on, today=today, reference=reference, by=by)
-    require_consent(calendar, repo.conn, change.record, f"request {review.id} cannot be appealed")
+    require_consent(calendar, repo.conn, change.record, f"request {prior.id} cannot be appealed")
     (stored,) = _store_new(db, repo, [change.record], by=by)
     return Logged(_view(calendar, repo, stored, today), tuple(prepared.warnings), prepared.fee_note)
 
@@ -403,7 +424,8 @@ def _check_rows(calendar, repo, file, rows, header, today, by, advance):
         except PrsError as error:
             problems.append(f"{file}:{line}: {error.message}" + (f"; {error.hint}" if error.hint else ""))
             continue
-        key = (record.candidate, record.component, record.service, record.series, record.awarding_body)
+        key = (record.candidate, record.component, record.service, record.series, record.awarding_body,
+               record.results_released, record.decided_on)  # as store.requests.duplicate_of
         if key in seen:
             problems.append(f"{file}:{line}: the same candidate, component, service and series as line {seen[key]}")
             continue

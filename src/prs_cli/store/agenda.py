@@ -37,14 +37,14 @@ _GROUP = (
 )
 _OPEN = f"""SELECT {_GROUP} FROM agenda_tally WHERE part IN ('consent', 'dates')
     AND status IN (SELECT value FROM json_each(?2))"""
-# An appeal window depends on the board, qualification and outcome day only: completed reviews
-# are read as one group for each.
-_REVIEWED = """SELECT ?5, NULL, awarding_body, qualification, NULL, NULL, NULL, NULL, outcome_on, NULL,
+# An appeal window depends on the board, qualification, the stage that follows (by the service)
+# and the outcome day only: completed requests are read as one group for each.
+_REVIEWED = """SELECT ?5, NULL, awarding_body, qualification, service, NULL, NULL, NULL, outcome_on, NULL,
     sum(requests), min(first_id), CASE WHEN ?1 OR sum(requests) <= 10 THEN group_concat(CASE WHEN ?1 OR requests <= 10 THEN ids END) END,
     NULL, NULL, NULL
 FROM agenda_tally WHERE part = 'dates' AND status = ?5 AND outcome_on BETWEEN ?2 AND ?3
     AND service IN (SELECT value FROM json_each(?4))
-GROUP BY awarding_body, qualification, outcome_on"""
+GROUP BY awarding_body, qualification, service, outcome_on"""
 
 
 @lru_cache(maxsize=4096)
@@ -122,16 +122,18 @@ def _partial_requests(conn: sqlite3.Connection, where: str, args: list) -> dict[
     """Requests with only the fields the consent rules and the agenda keys read (the rest left empty)."""
     found = {}
     for (rid, status, series, body, qualification, service, component, candidate, released, follows, received,
-         sample, outcome_on, late_reason) in conn.execute(
-        "SELECT id, status, series, awarding_body, qualification, service, component, candidate, results_released, "
-        f"follows_request, received_on, sample_received_on, outcome_on, late_reason FROM requests WHERE {where}",
+         sample, outcome_on, decided_on, late_reason) in conn.execute(
+        "SELECT id, status, series, awarding_body, qualification, service, component, candidate, "
+        "results_released, follows_request, received_on, sample_received_on, outcome_on, decided_on, late_reason "
+        f"FROM requests WHERE {where}",
         args,
     ):
         found[rid] = RequestRecord(
             id=rid, status=status, series=series, awarding_body=body, qualification=qualification,
             service=service, component=component, candidate=candidate, name=None,
             results_released=_day(released), follows_request=follows, received_on=_day(received),
-            sample_received_on=_day(sample), outcome_on=_day(outcome_on), late_reason=late_reason,
+            sample_received_on=_day(sample), outcome_on=_day(outcome_on), decided_on=_day(decided_on),
+            late_reason=late_reason,
         )
     return found
 

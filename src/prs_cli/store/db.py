@@ -243,18 +243,35 @@ def _v6_results(conn: sqlite3.Connection) -> None:
         conn.execute(statement)
 
 
-# Ordered; never edit a released one, append a new function instead. Each one's SQL is literal
-# text (no value from a live constant), so what a released migration does never changes; keep a
-# database made by each release in tests/fixtures/ (tests/test_migrations.py migrates them all).
-def _v7_late_agreed(conn: sqlite3.Connection) -> None:
+def _v7_decisions_and_resits(conn: sqlite3.Connection) -> None:
+    """Appeals against a decision (malpractice, access arrangements, special consideration) run
+    from the decision's date, kept in `decided_on`; and a request is the same request only with
+    the same results release and decision, so a Cambridge English re-sit (a new results release)
+    is a new request, not a duplicate. The agenda keys read `decided_on`: the rules' version
+    changed with them, so service.agenda_keys.ensure_current counts them afresh."""
+    conn.execute("ALTER TABLE requests ADD COLUMN decided_on TEXT")
+    conn.execute("DROP INDEX requests_once")
+    conn.execute(
+        """CREATE UNIQUE INDEX requests_once ON requests (
+            coalesce(candidate, ''), component, service, coalesce(series, ''), awarding_body,
+            coalesce(results_released, ''), coalesce(decided_on, '')
+        ) WHERE status NOT IN ('withdrawn', 'rejected')"""
+    )
+
+
+def _v8_late_agreed(conn: sqlite3.Connection) -> None:
     """The agenda tells a draft logged late with a reason (agreed with the board) from one left
     late: the tally keeps that flag of a draft's dates key. The agenda rules' version moves on
     with it, so every key and the tally are rebuilt before they are next read."""
     conn.execute("ALTER TABLE agenda_tally ADD COLUMN late_agreed INTEGER")
 
 
+# Ordered; never edit a released one, append a new function instead. Each one's SQL is literal
+# text (no value from a live constant), so what a released migration does never changes; keep a
+# database made by each release in tests/fixtures/ (tests/test_migrations.py migrates them all).
 MIGRATIONS: list[Migration] = [
-    _v1_initial, _v2_agenda_indexes, _v3_agenda_tally, _v4_keys_by_the_rules, _v5_checklist, _v6_results, _v7_late_agreed,
+    _v1_initial, _v2_agenda_indexes, _v3_agenda_tally, _v4_keys_by_the_rules, _v5_checklist, _v6_results,
+    _v7_decisions_and_resits, _v8_late_agreed,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 

@@ -20,7 +20,7 @@ from prs_cli.store.db import now_utc, storage_error, transaction
 
 _FIELDS = list(RequestRecord._fields)
 _COLUMNS = [name for name in _FIELDS if name != "id"]
-_DATES = {"results_released", "received_on", "sample_received_on", "outcome_on"}
+_DATES = {"results_released", "received_on", "sample_received_on", "outcome_on", "decided_on"}
 _BOOLS = {"private_candidate", "fee_refunded"}
 
 
@@ -233,16 +233,19 @@ class Requests:
     def _duplicate_of(self, record: RequestRecord) -> int | None:
         row = self.conn.execute(
             "SELECT id FROM requests WHERE coalesce(candidate, '') = ? AND component = ? AND service = ? "
-            f"AND coalesce(series, '') = ? AND awarding_body = ? AND status NOT IN {_CLOSED}",
-            (record.candidate or "", record.component, record.service, record.series or "", record.awarding_body),
+            "AND coalesce(series, '') = ? AND awarding_body = ? AND coalesce(results_released, '') = ? "
+            f"AND coalesce(decided_on, '') = ? AND status NOT IN {_CLOSED}",
+            (record.candidate or "", record.component, record.service, record.series or "", record.awarding_body,
+             record.results_released.isoformat() if record.results_released else "",
+             record.decided_on.isoformat() if record.decided_on else ""),
         ).fetchone()
         return row[0] if row else None
 
     # --- reading ----------------------------------------------------------------------------
 
     def duplicate_of(self, record: RequestRecord) -> int | None:
-        """The id of a standing request with the same candidate, component, service, series and
-        board, if one is logged (imports check every row before writing any)."""
+        """The id of a standing request with the same candidate, component, service, series,
+        board, results release and decision, if one is logged (imports check every row before writing any)."""
         try:
             return self._duplicate_of(record)
         except sqlite3.Error as exc:
