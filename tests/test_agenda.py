@@ -106,11 +106,44 @@ def test_titles_say_what_for_whom_without_names(calendar):
         assert "1001" not in item.title + item.detail
 
 
-def test_many_requests_sharing_a_deadline_are_counted(calendar):
+def test_many_requests_sharing_a_deadline_are_named(calendar):
+    # Issue 13 item 5: up to ten ids named on the line, the lowest ten of more and "and N more".
     drafts = [req(100 + n, "draft", "S2", candidate=f"{2000 + n}") for n in range(5)]
     (item,) = [i for i in agenda(calendar, drafts, []) if i.kind == "internal_deadline"]
-    assert item.title == "Submit 5 requests for Review of marking (S2) (internal deadline)"
+    assert item.title == "Submit requests 100, 101, 102, 103 and 104 for Review of marking (S2) (internal deadline)"
     assert item.request_ids == (100, 101, 102, 103, 104)
+    drafts = [req(100 + n, "draft", "S2", candidate=f"{2000 + n}") for n in range(12)]
+    (item,) = [i for i in agenda(calendar, drafts, []) if i.kind == "internal_deadline"]
+    assert item.title == (
+        "Submit requests 100, 101, 102, 103, 104, 105, 106, 107, 108, 109 and 2 more for Review of marking (S2) "
+        "(internal deadline)"
+    )
+
+
+def test_a_group_too_large_to_read_is_named_by_its_lowest_ids(calendar):
+    # The store reads only the first ids of a group over ten (store.agenda.NAMED_IDS).
+    from prs_cli.records import RequestGroup
+    from prs_cli.rules.agenda import agenda as agenda_of_groups
+
+    group = RequestGroup("draft", "june-2026", "AQA", "gce-a-level", "S2", None, None, None, None, None,
+                         40, 3, None, None, False, tuple(range(3, 13)))
+    (item,) = agenda_of_groups(calendar, [group], date(2026, 8, 14), days=60, lead_days=2)
+    assert item.title.startswith("Submit requests 3, 4, 5, 6, 7, 8, 9, 10, 11, 12 and 30 more for")
+    assert item.request_ids is None
+
+
+def test_missing_consent_shows_from_the_day_logged_and_a_late_agreed_draft_is_to_submit(calendar):
+    # Issue 13 item 4: consent is chased from results day whatever the deadline; a draft logged
+    # late with a reason was agreed with the board (seed:000: late requests only by agreement).
+    draft = req(1, "draft", "S2")
+    items = agenda(calendar, [draft], [], today=date(2026, 8, 14), days=1)
+    assert [i.kind for i in items if i.kind == "consent_missing"] == ["consent_missing"]
+    late = draft._replace(late_reason="AQA agreed by phone")
+    items = agenda(calendar, [late], [], today=date(2026, 9, 30))
+    (item,) = [i for i in items if i.kind == "late_draft"]
+    assert item.title == "Request 1 for Review of marking (S2): late, agreed with the board: submit"
+    (item,) = [i for i in agenda(calendar, [draft], [], today=date(2026, 9, 30)) if i.kind == "late_draft"]
+    assert item.title.endswith("still draft after the board's deadline")
 
 
 def test_board_deadline_once_internal_deadline_passed(calendar):
@@ -235,6 +268,9 @@ def test_agenda_keys_read_what_each_part_of_the_agenda_reads():
     # its appeal; a consent tied elsewhere does not reach the candidate's other requests
     keys = agenda_keys(appeal, date(2026, 8, 25), False, [parent, tied])
     assert keys.dates[10] == keys.consent[10] == date(2026, 8, 25)  # a draft's deadline runs from the outcome
-    assert [terms[3] for terms in keys.consent[11]] == ["candidate", "other"]  # who gave it: only whether the candidate
-    assert agenda_keys(req(10, "draft", "S2", candidate="1008"), None, False, [tied]).consent[11] == ()
+    assert [terms[3] for terms in keys.consent[12]] == ["candidate", "other"]  # who gave it: only whether the candidate
+    assert agenda_keys(req(10, "draft", "S2", candidate="1008"), None, False, [tied]).consent[12] == ()
+    # a draft logged late with a reason is another line of the agenda (issue 13): its key says so
+    assert agenda_keys(req(10, "draft", "S2", late_reason="agreed"), None, False, ()).dates[11] is True
+    assert agenda_keys(req(10, "draft", "S2"), None, False, ()).dates[11] is False
     assert agenda_keys(req(7, "withdrawn", "S2"), None, False, [tied]) == (None, None)

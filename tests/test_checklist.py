@@ -181,7 +181,7 @@ def test_moderated_work_is_kept_until_reviews_of_moderation_and_appeals_are_over
     ok(cli("request", "add", "--ab", "AQA", "-q", "gcse", "--component", "8702C", "--service", "S3", env={"PRS_TODAY": "2026-08-21"}))
     assert _kept(cli, "2026-08-21")["still_open"] is True
     ok(cli("request", "submit", "1", "--received", "2026-08-24", "--sample-received", "2026-08-28", env={"PRS_TODAY": "2026-08-28"}))
-    ok(cli("request", "outcome", "1", "--on", "2026-09-20", env={"PRS_TODAY": "2026-09-20"}))
+    ok(cli("request", "outcome", "1", "--on", "2026-09-20", "--unchanged", env={"PRS_TODAY": "2026-09-20"}))
     row = _kept(cli, "2026-09-26")
     assert row["date"] == "2026-10-20" and not row["still_open"]  # 20 Sep + 30 days
     due = json.loads(ok(cli("due", "--json", env={"PRS_TODAY": "2026-09-26"})).stdout)

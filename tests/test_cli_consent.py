@@ -354,7 +354,7 @@ def test_an_appeal_keeps_consent_six_months_after_its_outcome(cli):
     completed_review(cli, covers="S2,APP1")
     appeal = int(ok(cli("request", "appeal", "1", "--on", "2026-09-20", env={"PRS_TODAY": "2026-09-20"})).stdout)
     assert json.loads(ok(cli("consent", "due-for-disposal", "--json", "--today", "2027-06-01")).stdout) == []
-    ok(cli("request", "outcome", str(appeal), "--on", "2026-11-02", env={"PRS_TODAY": "2026-11-02"}))
+    ok(cli("request", "outcome", str(appeal), "--on", "2026-11-02", "--unchanged", env={"PRS_TODAY": "2026-11-02"}))
     assert json.loads(ok(cli("consent", "due-for-disposal", "--json", "--today", "2027-05-02")).stdout) == []
     (item,) = json.loads(ok(cli("consent", "due-for-disposal", "--json", "--today", "2027-05-03")).stdout)
     assert (item["keep_until"], item["requests"]) == ("2027-05-02", [1, appeal])

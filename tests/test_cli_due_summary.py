@@ -98,7 +98,8 @@ def test_due_shows_exactly_the_work_in_order(cli, busy, calendar):
 def test_due_window_from_config(cli, busy):
     assert cli("config", "set", "look_ahead_days", "7").exit_code == 0
     kinds = [i["kind"] for i in due_json(cli)]
-    assert kinds == ["consent_disposal", "late_draft", "chase_board"]  # nothing else before 8 Sep
+    # nothing else before 8 Sep but the consent to chase, whatever its deadline (issue 13)
+    assert kinds == ["consent_disposal", "late_draft", "chase_board", "consent_missing"]
 
 
 def test_lead_days_from_config(cli, busy):
@@ -127,7 +128,7 @@ def test_summary_text_headed_by_centre_counts_first(cli, busy):
     assert result.stdout == (
         "Post-results summary for 01234 Hill School, Tue 1 Sep 2026\n"
         "\n"
-        "3 overdue, 0 due within 2 days, 0 more in the next 7 days.\n"
+        "3 overdue, 0 due within 2 days, 0 more in the next 7 days, 1 later.\n"
         "\n"
         "OVERDUE (3)\n"
         "- Sun 1 Mar 2026 (184 days ago): Dispose of consent 6 securely: kept until Sat 28 Feb 2026\n"
@@ -136,6 +137,10 @@ def test_summary_text_headed_by_centre_counts_first(cli, busy):
         "    JCQ deadline for Priority Service 2, June 2026; awarding bodies refuse late requests: submit now only if the board agrees, or withdraw\n"
         "- Mon 31 Aug 2026 (1 day ago): Chase OCR: request 3 for Clerical re-check (S1) past the completion target\n"
         "    OCR completes Clerical re-check within 10 calendar days of receiving the request; no outcome logged\n"
+        "\n"
+        "COMING UP (1)\n"  # consent is chased from the day a request is logged (issue 13), dated by its internal deadline
+        "- Tue 22 Sep 2026 (in 21 days): Consent needed for request 1: consent given before results\n"
+        "    consent dated Fri 14 Aug 2026 is before results for GCSE are released to candidates on Thu 20 Aug 2026 at 08:00\n"
     )
 
 
@@ -231,3 +236,38 @@ def test_status_other_series_and_bad_series(cli, busy):
 def test_summary_days_must_be_sane(cli):
     result = cli("summary", "--days", "367")
     assert result.exit_code == 2 and result.stdout == ""
+
+
+def test_plain_summary_names_up_to_ten_requests_and_counts_the_rest(cli):
+    # Issue 13 items 4 and 5: twelve requests logged on results day with no consent are on the
+    # agenda at once, named (the store reads the lowest ids of a group over ten), and a draft
+    # logged late with a reason is to be submitted, not withdrawn.
+    for n in range(12):
+        result = cli("request", "add", "--candidate", f"{2000 + n}", "--ab", "AQA", "-q", "gcse", "--component",
+                     "8300/1H", "--service", "S2", "--today", "2026-08-20")
+        assert result.exit_code == 0, result.stderr
+    text = cli("summary", "--today", "2026-08-20", "--days", "1").stdout
+    assert ("Consent needed for requests 1, 2, 3, 4, 5, 6, 7, 8, 9, 10 and 2 more: no consent recorded"
+            in " ".join(text.split()))
+    result = cli("request", "add", "--candidate", "3000", "--ab", "AQA", "-q", "gce-a-level", "--component", "7357/1",
+                 "--service", "PS2", "--late-reason", "AQA agreed by phone", "--today", "2026-08-25")
+    assert result.exit_code == 0, result.stderr
+    items = json.loads(cli("due", "--today", "2026-08-25", "--json").stdout)
+    (late,) = [i for i in items if i["kind"] == "late_draft"]
+    assert late["title"] == "Request 13 for Priority Service 2 (PS2): late, agreed with the board: submit"
+
+
+def test_status_counts_cambridge_english_in_the_year_its_results_came_out(cli, calendar):
+    # reference.md §4 (CE-EAR): Cambridge English results come out per candidate, outside any
+    # JCQ series; november-2025's results day (8 Jan 2026) comes before june-2026's (13 Aug).
+    from prs_cli.rules.status import seriesless_year
+
+    assert (seriesless_year(calendar, "june-2026"), seriesless_year(calendar, "june-2025")) == (2026, 2025)
+    assert seriesless_year(calendar, "november-2025") is None
+    result = cli("request", "add", "--candidate", "1234", "--ab", "CAMBRIDGE", "-q", "cambridge-english",
+                 "--component", "writing", "--service", "CE1", "--results-released", "2026-06-05", "--today", "2026-06-08")
+    assert result.exit_code == 0, result.stderr
+    june = json.loads(cli("status", "--json", "--series", "june-2026", "--today", "2026-09-01").stdout)
+    assert (june["total"], june["by_board"]["CAMBRIDGE"]["total"], june["seriesless_year"]) == (1, 1, 2026)
+    for other in ("june-2025", "november-2025"):
+        assert json.loads(cli("status", "--json", "--series", other, "--today", "2026-09-01").stdout)["total"] == 0

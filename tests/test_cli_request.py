@@ -169,7 +169,7 @@ def test_bad_input_is_one_sentence(cli, argv, message):
     "argv",
     [
         ["submit", "7", "--received", "2026-08-15"],
-        ["outcome", "7", "--on", "2026-08-15"],
+        ["outcome", "7", "--on", "2026-08-15", "--unchanged"],
         ["appeal", "7", "--on", "2026-08-15"],
         ["withdraw", "7", "--reason", "x"],
         ["show", "7"],
@@ -271,7 +271,7 @@ def test_outcome_unchanged_and_down(cli):
     consent(cli, "0042", on="2026-08-21")
     for request_id in ("1", "2"):
         ok(cli("request", "submit", request_id, "--received", "2026-08-21", "--today", "2026-08-21"))
-    out = ok(cli("request", "outcome", "1", "--on", "2026-09-01", "--today", "2026-09-01"))
+    out = ok(cli("request", "outcome", "1", "--on", "2026-09-01", "--unchanged", "--today", "2026-09-01"))
     assert out.splitlines()[:2] == [
         "Request 1 completed on Tue 1 Sep 2026: the result stayed the same (grade B -> B).",
         "Fee: the grade did not change, so AQA keeps the £48.65 fee (AQA-ROM2).",
@@ -280,14 +280,45 @@ def test_outcome_unchanged_and_down(cli):
     assert out.splitlines()[0] == "Request 2 completed on Tue 1 Sep 2026: the result went down (grade 5 -> 4)."
 
 
+def test_outcome_without_a_decision_is_refused_and_a_mark_alone_is_not_down(cli):
+    # Issue 13 item 2; AQA-ROM2: the fee is refunded only if the grade changes.
+    ok(add(cli, grade="B", mark="50"))
+    consent(cli, "0042")
+    ok(cli("request", "submit", "1", "--received", "2026-08-15", "--today", "2026-08-15"))
+    refused(cli("request", "outcome", "1", "--on", "2026-09-01", "--today", "2026-09-01"),
+            "say what the board decided: --grade-after GRADE (with --mark-after MARK if known), "
+            "or --unchanged if the grade and mark stood")
+    assert records(cli, "--today", "2026-09-01")[0]["status"] == "submitted"
+    ok(cli("request", "outcome", "1", "--on", "2026-09-01", "--mark-after", "47", "--today", "2026-09-01"))
+    data = records(cli, "--today", "2026-09-01")[0]
+    assert (data["outcome"], data["mark_after"], data["fee_refunded"]) == ("unchanged", 47, False)
+
+
+def test_a_script_copy_arriving_is_recorded_as_copy_received(cli):
+    # seed:000: access to scripts sends a copy of the script; no grade outcome, no appeal window.
+    ok(add(cli, service="ATS-P"))
+    consent_args = ("consent", "record", "--candidate", "0042", "--on", "2026-08-14", "--method", "form",
+                    "--covers", "ATS-P", "--acknowledged-outcomes", "--series", "june-2026", "--today", "2026-08-14",
+                    "--classroom-use", "--anonymise")
+    ok(cli(*consent_args))
+    ok(cli("request", "submit", "1", "--received", "2026-08-14", "--today", "2026-08-14"))
+    out = ok(cli("request", "outcome", "1", "--on", "2026-08-18", "--today", "2026-08-18"))
+    assert out == ("Request 1 completed: the copy of the script arrived on Tue 18 Aug 2026; "
+                   "no refund decision and no appeal window.\n")
+    data = records(cli, "--today", "2026-08-18")[0]
+    assert (data["outcome"], data["fee_refunded"], data["appeal_deadline"]) == ("copy_received", None, None)
+    status = json.loads(ok(cli("status", "--json", "--series", "june-2026", "--today", "2026-08-18")))
+    assert sum(status["outcomes"].values()) == 0
+
+
 @pytest.mark.parametrize(
     ("steps", "argv", "message"),
     [
-        ([], ["outcome", "1", "--on", "2026-09-01"],
+        ([], ["outcome", "1", "--on", "2026-09-01", "--unchanged"],
          "request 1 is a draft: record when the board received it first (prs request submit 1 --received DATE)"),
         ([["submit", "1", "--received", "2026-08-20"]], ["submit", "1", "--received", "2026-08-21"],
          "request 1 is already submitted; only a draft can be submitted"),
-        ([["submit", "1", "--received", "2026-08-20"], ["outcome", "1", "--on", "2026-08-30"]],
+        ([["submit", "1", "--received", "2026-08-20"], ["outcome", "1", "--on", "2026-08-30", "--unchanged"]],
          ["withdraw", "1", "--reason", "no longer needed"],
          "request 1 is completed; only a draft or submitted request can be withdrawn"),
         ([["withdraw", "1", "--reason", "typo"]], ["submit", "1", "--received", "2026-08-21"],
@@ -310,7 +341,7 @@ def test_show_explains_every_date(cli):
     ok(add(cli, name=NAME))
     consent(cli, "0042")
     ok(cli("request", "submit", "1", "--received", "2026-08-15", "--today", "2026-08-15"))
-    ok(cli("request", "outcome", "1", "--on", "2026-09-01", "--today", "2026-09-01"))
+    ok(cli("request", "outcome", "1", "--on", "2026-09-01", "--unchanged", "--today", "2026-09-01"))
     out = ok(cli("request", "show", "1", "--today", "2026-09-02"))
     assert out.splitlines()[0] == "Request 1: completed"
     assert "  Name:                 Zara Quill" in out
@@ -348,7 +379,7 @@ def summer(cli):
         ["submit", "1", "--received", "2026-08-15"],
         ["submit", "2", "--received", "2026-08-18"],
         ["submit", "4", "--received", "2026-08-20"],
-        ["outcome", "4", "--on", "2026-08-30"],
+        ["outcome", "4", "--on", "2026-08-30", "--unchanged"],
         ["submit", "5", "--received", "2026-08-25", "--sample-received", "2026-09-01"],
         ["withdraw", "6", "--reason", "candidate changed mind"],
     ):
@@ -407,8 +438,8 @@ def test_import_with_bad_rows_writes_nothing_and_names_each_line(cli, tmp_path):
     )
     result = cli("request", "import", str(path), "--today", "2026-08-14")
     assert result.exit_code == 2
-    assert result.stderr.splitlines() == [
-        f"{path}:3: column 'Candidate No' should hold exactly 4 digits 0-9, for example 0042",
+    assert [line for line in result.stderr.splitlines() if not line.startswith(("Columns", "  "))] == [
+        f'{path}:3: column "Candidate No": the candidate number must be exactly 4 digits (for example 0042)',
         f"{path}:4: Priority Service 2 (PS2) does not apply to GCSE: AQA offers it only for GCE AS level, "
         "GCE A level and Level 3 VTQ (AQA-ROM)",
         f"{path}:5: the same candidate, component, service and series as line 2",
@@ -432,9 +463,8 @@ def test_import_two_bad_rows_of_five(cli, tmp_path):
     )
     result = cli("request", "import", str(path), "--today", "2026-08-14")
     assert result.exit_code == 2
-    assert result.stderr.splitlines()[:2] == [
-        f"{path}:4: column 'ab' should hold a known awarding body code (AQA, CAMBRIDGE, CCEA, CG, NCFE, OCR, "
-        "PEARSON, TQUK, ...)",  # issue 12 item 7: never the cell's content
+    assert [line for line in result.stderr.splitlines() if line.startswith(str(path))][:2] == [
+        f'{path}:4: column "ab": not a known awarding body code; did you mean AQA?',
         f"{path}:6: already logged as request 1",
     ]
     assert [r["id"] for r in records(cli)] == [1]
@@ -500,3 +530,103 @@ def test_the_board_rejects_a_request(cli):
             "request 1 is rejected; only a draft or submitted request can be rejected")
     refused(cli("request", "reject", "1", "--reason", "  "), "request 1 is rejected; only a draft or submitted request can be rejected")
     ok(add(cli))  # a rejected request no longer counts as a duplicate
+
+
+def test_add_prints_the_id_for_scripts_and_what_was_logged_for_the_officer(cli, monkeypatch):
+    # Issue 13 item 5: stdout keeps the bare id; stderr says what was logged and what comes next
+    # (seed:000: S2 for June 2026 closes Thu 24 Sep; lead_days 2 gives Tue 22 Sep).
+    monkeypatch.setenv("COLUMNS", "80")
+    result = add(cli)
+    assert result.stdout == "1\n"
+    assert result.stderr.splitlines()[0] == "Logged request 1: S2 (Review of marking), AQA, board deadline Thu 24 Sep 2026."
+    assert " ".join(result.stderr.split()).endswith(
+        "Next: record valid consent with 'prs consent record' (now: missing); then submit by Tue 22 Sep 2026, "
+        "your internal deadline.")
+    assert all(len(line) <= 80 for line in result.stderr.splitlines() if not line.startswith("fee "))  # the fee note: issue 13 item 1
+    shown = " ".join(ok(cli("request", "show", "1", "--today", "2026-08-14")).split())  # wrapped to 80 columns
+    assert "Internal deadline: Tue 22 Sep 2026 (the board's deadline less your lead days)" in shown
+    assert "Consent: NOT VALID (missing): no consent from the candidate is recorded" in shown
+    consent(cli, "0042")
+    shown = " ".join(ok(cli("request", "show", "1", "--today", "2026-08-14")).split())
+    assert "Consent: valid: consent dated Fri 14 Aug 2026 covers Review of marking (S2)" in shown
+
+
+def test_history_without_an_id_is_the_centres_trail_with_reasons_and_refunds(cli, monkeypatch):
+    # Issue 13 item 8; AQA-ROM2: the fee is refunded only when the grade changes.
+    monkeypatch.setenv("COLUMNS", "120")
+    ok(add(cli, grade="B"))
+    ok(add(cli, component="7402/2"))
+    consent(cli, "0042")
+    ok(cli("request", "submit", "1", "--received", "2026-08-15", "--today", "2026-08-15"))
+    ok(cli("request", "outcome", "1", "--on", "2026-08-20", "--grade-after", "A", "--today", "2026-08-20"))
+    ok(cli("request", "withdraw", "2", "--reason", "candidate changed their mind"))
+    trail = json.loads(ok(cli("request", "history", "--json")))
+    assert [e["action"] for e in trail] == ["added", "added", "consent_recorded", "submitted", "outcome", "withdrawn"]
+    assert trail[-1]["reason"] == "candidate changed their mind" and trail[2]["consent"] == 1
+    out = ok(cli("request", "history"))
+    assert "because: candidate changed their mind" in out
+    assert "grade went up on 2026-08-20; fee refunded" in out
+    assert len(json.loads(ok(cli("request", "history", "--all", "--json")))) == 6
+    for n in range(50):
+        ok(add(cli, component=f"7402/{n + 10}"))
+    result = cli("request", "history")
+    assert result.exit_code == 0 and "The latest 50 of 56 lines; --all shows every one." in result.stderr
+    assert len(json.loads(ok(cli("request", "history", "--json")))) == 50
+
+
+def test_edit_corrects_a_typo_audited_and_the_agenda_follows(cli):
+    # Issue 13 item 7: codes and marks audited old -> new, personal fields only as changed; a
+    # corrected candidate number brings that candidate's consent (seed:000) to the request.
+    ok(add(cli, name=NAME, mark="58"))
+    consent(cli, "0043")
+    due = json.loads(ok(cli("due", "--today", "2026-08-14", "--json")))
+    assert [i["request_ids"] for i in due if i["kind"] == "consent_missing"] == [[1]]
+    assert ok(cli("request", "edit", "1", "--candidate", "0043", "--name", "Zara Quinn", "--component", "7402/2",
+                  "--mark", "60", "--today", "2026-08-14")) == "Request 1 corrected (name, candidate, component, mark).\n"
+    data = records(cli, "--today", "2026-08-14")[0]
+    assert (data["candidate"], data["name"], data["component"], data["mark_before"]) == ("0043", "Zara Quinn", "7402/2", 60)
+    edited = json.loads(ok(cli("request", "history", "1", "--json")))[-1]
+    assert edited["action"] == "edited"
+    assert edited["details"]["changed"] == {
+        "candidate": True, "name": True, "component": {"old": "7402/1", "new": "7402/2"},
+        "original_mark": {"old": 58, "new": 60},
+    }
+    assert "Zara" not in json.dumps(edited) and "0043" not in json.dumps(edited)
+    due = json.loads(ok(cli("due", "--today", "2026-08-14", "--json")))
+    assert [i for i in due if i["kind"] == "consent_missing"] == []
+    refused(cli("request", "edit", "1", "--candidate", "43"), "the candidate number must be exactly 4 digits (for example 0042)")
+    refused(cli("request", "edit", "1", "--component", "7402/2"), "nothing to change: give the corrected value, e.g. --component 7357/2")
+    ok(add(cli, component="7402/9", candidate="0043"))
+    refused(cli("request", "edit", "2", "--component", "7402/2"),
+            "the same candidate, component, service and series is already logged as request 1")
+    assert records(cli)[1]["component"] == "7402/9"
+
+
+def test_import_reads_a_schools_headers_and_reports_every_problem_in_a_row(cli, tmp_path, monkeypatch):
+    # Issue 13 item 11: the headers schools use; columns used and ignored named; every cell's
+    # problem at once, with file, line and header, never the cell.
+    monkeypatch.setenv("COLUMNS", "200")
+    path = tmp_path / "form.csv"
+    path.write_text(
+        "Cand No.,Exam Board,Qual,Unit,Service Requested,Teacher,Fee (£),Raw Mark\n"
+        "0001,AQA,gce-a-level,7042/1,S2,Mr X,48.65,50\n"
+        "12x,AQA,gce-a-level,7042/2,S2,Mr X,lots,fifty\n",
+        encoding="utf-8",
+    )
+    result = cli("request", "import", str(path), "--today", "2026-08-14")
+    assert result.exit_code == 2
+    lines = result.stderr.splitlines()
+    assert lines[0] == ("Columns used: Cand No. (candidate), Exam Board (awarding body), Qual (qualification), "
+                        "Unit (component), Service Requested (service), Fee (£) (fee), Raw Mark (original mark).")
+    assert lines[1] == "Columns ignored: Teacher."
+    assert lines[2:5] == [
+        f'{path}:3: column "Cand No.": the candidate number must be exactly 4 digits (for example 0042)',
+        f'{path}:3: column "Fee (£)": not an amount in pounds; write it like 43.45',
+        f'{path}:3: column "Raw Mark": not a whole number from 0 to 99,999',
+    ]
+    assert "12x" not in result.stderr and "lots" not in result.stderr and "fifty" not in result.stderr
+    path.write_text(path.read_text(encoding="utf-8").splitlines()[0] + "\n0001,AQA,gce-a-level,7042/1,S2,Mr X,48.65,50\n",
+                    encoding="utf-8")
+    data = json.loads(ok(cli("request", "import", str(path), "--today", "2026-08-14", "--json")))
+    assert data["imported"] == 1 and data["columns_ignored"] == ["Teacher"]
+    assert data["columns_used"]["Cand No."] == "candidate"

@@ -721,3 +721,17 @@ def test_published_fees(cal):
         ("PEARSON", "S2", "44.50", "previous-year fees quoted Nov 2023"),
         ("OCR", "S1", "0.00", "undated"),
     }
+
+
+def test_every_board_has_its_published_fees_or_says_none_are_known():
+    # reference.md §5.1 lists the published fees prs's sources hold (AQA, OCR Cambridge Technicals,
+    # Pearson GCSE maths); a board with none says so rather than a guessed amount (issue 13 item 14).
+    from prs_cli.calendar.load import load_calendar
+
+    calendar = load_calendar(None)
+    for code, body in calendar.awarding_bodies.items():
+        assert body.fees or body.fees_unpublished, code
+        for fee in body.fees:
+            assert fee.applies_to and fee.source, (code, fee)
+    assert calendar.awarding_bodies["WJEC"].fees == ()
+    assert "check the board's fees page" in calendar.awarding_bodies["WJEC"].fees_unpublished

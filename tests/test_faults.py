@@ -271,7 +271,7 @@ def test_outcome_and_sample_date_racing_on_one_request_both_land(cli, prs_home, 
     procs = [
         subprocess.Popen(_prs("request", "submit", "1", "--sample-received", "2026-08-20", "--today", "2026-09-02"),
                          env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True),
-        subprocess.Popen(_prs("request", "outcome", "1", "--on", "2026-09-01", "--today", "2026-09-02"),
+        subprocess.Popen(_prs("request", "outcome", "1", "--on", "2026-09-01", "--unchanged", "--today", "2026-09-02"),
                          env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True),
     ]
     try:

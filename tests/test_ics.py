@@ -72,9 +72,9 @@ def test_request_completion_and_deadlines(cli, tmp_path, logged):
 
 def test_uids_are_stable_across_exports(cli, tmp_path, logged):
     one, two = tmp_path / "one.ics", tmp_path / "two.ics"
-    assert cli("export", "--ics", one).exit_code == 0
+    assert cli("export", "--ics", one, "--today", "2026-08-14").exit_code == 0
     assert cli("config", "set", "lead_days", "3").exit_code == 0
-    assert cli("export", "--ics", two).exit_code == 0
+    assert cli("export", "--ics", two, "--today", "2026-08-14").exit_code == 0
     first, second = events(one), events(two)
     assert set(first) == set(second)
     # the internal deadline moved with the lead time, under the same UID: a re-import updates it
@@ -127,3 +127,36 @@ def test_missing_folder_is_one_sentence(cli, tmp_path):
     result = cli("export", "--ics", tmp_path / "nowhere" / "x.ics")
     assert result.exit_code == 2
     assert result.stderr == f"Error: cannot write {tmp_path / 'nowhere' / 'x.ics'}: folder {tmp_path / 'nowhere'} does not exist\n"
+
+
+def test_default_feed_is_the_open_and_coming_series_each_event_once_with_appeal_windows(cli, tmp_path, logged):
+    # Issue 13 item 15; PEA-APP25: a preliminary appeal within 30 days of the review's outcome.
+    assert cli("request", "outcome", "1", "--on", "2026-08-28", "--unchanged", "--today", "2026-08-28").exit_code == 0
+    path = tmp_path / "feed.ics"
+    assert cli("export", "--ics", path, "--today", "2026-08-28").exit_code == 0
+    found = events(path).values()
+    assert {e["DTSTART"].dt.year for e in found} == {2026}  # not last year's (or 2024's) dates
+    seen = [(e["DTSTART"].dt, str(e["SUMMARY"])) for e in found]
+    assert len(seen) == len(set(seen))
+    internal = [e for e in found if str(e["UID"]).startswith("internal-")]
+    assert internal and len({(e["DTSTART"].dt, str(e["SUMMARY"])) for e in internal}) == len(internal)
+    # request 1 is S1 (a clerical re-check): no appeal follows it; a review's window is its own event
+    assert not [e for e in found if "appeal@" in str(e["UID"])]
+    assert cli("export", "--ics", path, "--series", "june-2025", "--today", "2026-08-28").exit_code == 0
+    assert max(e["DTSTART"].dt.year for e in events(path).values()) == 2025  # june-2025 only
+
+
+def test_an_open_appeal_window_is_in_the_feed_once(cli, tmp_path):
+    # PEA-APP25: 30 calendar days from the review outcome (28 Aug 2026 -> Sun 27 Sep 2026).
+    add = ("request", "add", "--series", "june-2026", "--today", "2026-08-21", "--candidate", "2345", "--ab", "AQA",
+           "-q", "gce-a-level", "--component", "7357/1", "--service", "S2")
+    assert cli(*add).exit_code == 0
+    assert cli("consent", "record", "--candidate", "2345", "--on", "2026-08-21", "--method", "form", "--covers", "S2",
+               "--acknowledged-outcomes", "--series", "june-2026", "--today", "2026-08-21").exit_code == 0
+    assert cli("request", "submit", "1", "--received", "2026-08-21", "--today", "2026-08-21").exit_code == 0
+    assert cli("request", "outcome", "1", "--on", "2026-08-28", "--grade-after", "B", "--today", "2026-08-28").exit_code == 0
+    path = tmp_path / "feed.ics"
+    assert cli("export", "--ics", path, "--today", "2026-08-28").exit_code == 0
+    (appeal,) = [e for e in events(path).values() if str(e["UID"]) == "request-1-appeal@prs"]
+    assert appeal["DTSTART"].dt == date(2026, 9, 27)
+    assert str(appeal["SUMMARY"]) == "Appeal window closes: request 1 (AQA S2)"

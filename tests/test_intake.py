@@ -358,13 +358,41 @@ def test_outcome_up_refunds_and_sets_the_appeal_deadline(calendar):
     assert result.refund == "the grade changed, so AQA refunds the £48.65 fee (AQA-ROM2)"
     assert result.appeal.date == D("2026-10-05")
     with pytest.raises(Refused, match="request 3 is completed; only a submitted request can have an outcome"):
-        intake.record_outcome(calendar, result.record, on=D("2026-09-05"), today=D("2026-09-06"))
+        intake.record_outcome(calendar, result.record, on=D("2026-09-05"), today=D("2026-09-06"), unchanged=True)
 
 
 def test_outcome_unchanged_keeps_the_fee(calendar):
-    result = intake.record_outcome(calendar, submitted_review(calendar), on=D("2026-09-05"), today=D("2026-09-06"))
+    # AQA-ROM2: the fee is refunded only if the grade changes.
+    result = intake.record_outcome(calendar, submitted_review(calendar), on=D("2026-09-05"), today=D("2026-09-06"), unchanged=True)
     assert (result.direction, result.record.fee_refunded) == ("unchanged", False)
     assert result.refund == "the grade did not change, so AQA keeps the £48.65 fee (AQA-ROM2)"
+
+
+def test_outcome_must_say_what_the_board_decided(calendar):
+    # Issue 13 item 2: no grade and no --unchanged is refused, not taken as "unchanged".
+    review = submitted_review(calendar)
+    with pytest.raises(InputError, match="say what the board decided: --grade-after GRADE"):
+        intake.record_outcome(calendar, review, on=D("2026-09-05"), today=D("2026-09-06"))
+    with pytest.raises(InputError, match="--unchanged means the grade and mark stood"):
+        intake.record_outcome(calendar, review, on=D("2026-09-05"), today=D("2026-09-06"), unchanged=True, grade_after="A")
+
+
+def test_a_lower_mark_alone_leaves_the_grade_unchanged_and_the_fee_follows_the_grade(calendar):
+    # AQA-ROM2: refund only if the grade changes; a mark alone (B stays B) never reads "down".
+    result = intake.record_outcome(calendar, submitted_review(calendar), on=D("2026-09-05"), today=D("2026-09-06"), mark_after=47)
+    assert (result.direction, result.record.outcome, result.record.mark_after) == ("unchanged", "unchanged", 47)
+    assert result.record.fee_refunded is False
+
+
+def test_a_script_copy_arriving_is_no_grade_outcome(calendar):
+    # seed:000 (JCQ PRS booklet): access to scripts sends a copy; no review outcome, no appeal.
+    record = stored(prepare(calendar, service="ATS-P").record, 5)
+    submitted = intake.submit(calendar, record, received=D("2026-08-14"), today=D("2026-08-14")).record
+    result = intake.record_outcome(calendar, submitted, on=D("2026-08-20"), today=D("2026-08-20"))
+    assert (result.direction, result.record.outcome, result.record.status) == ("copy_received", None, "completed")
+    assert result.appeal is None and result.record.fee_refunded is None
+    with pytest.raises(InputError, match="access to scripts"):
+        intake.record_outcome(calendar, submitted, on=D("2026-08-20"), today=D("2026-08-20"), grade_after="A")
 
 
 def test_outcome_down_and_a_board_without_a_known_rule(calendar):
@@ -393,7 +421,7 @@ def test_outcome_before_receipt_is_refused(calendar):
         ("Pass", "Merit", None, None, "up"),
         ("A*A", "AA", 120, 118, "down"),  # unknown scale: the marks decide
         ("A*A", "AA", None, None, "changed"),  # unknown scale, no marks
-        (None, None, 40, 44, "up"),
+        (None, None, 40, 44, "unchanged"),  # a mark alone: the grade stood (issue 13)
         (None, None, None, None, "unchanged"),
     ],
 )
@@ -422,12 +450,27 @@ def test_no_message_carries_the_name_or_number(calendar):
     assert not any("0042" in m or NAME in m for m in messages)
 
 
+def test_edit_checks_each_field_and_keeps_personal_values_out_of_the_audit(calendar):
+    # Issue 13 item 7; seed:000: Service 3 is a centre's sample and never names a candidate.
+    record = stored(prepare(calendar, name="Ada", original_grade="B").record, 4)
+    change, audit = intake.edit(calendar, record, {"name": "Ada L", "original_grade": "A", "fee": "£50"})
+    assert (change.record.name, change.record.original_grade, change.record.fee) == ("Ada L", "A", "50")
+    assert audit == {"name": True, "original_grade": {"old": "B", "new": "A"}, "fee": {"old": record.fee, "new": "50"}}
+    with pytest.raises(InputError, match="the UCI must be 13 characters"):
+        intake.edit(calendar, record, {"uci": "123"})
+    sample = stored(prepare(calendar, service="S3", candidate=None, name=None, component="8702C", qualification="gcse").record, 5)
+    with pytest.raises(Refused, match="reviews a centre's sample, never one candidate"):
+        intake.edit(calendar, sample, {"candidate": "0042"})
+    with pytest.raises(Refused, match="request 4 is withdrawn; log a new request"):
+        intake.edit(calendar, record._replace(status="withdrawn"), {"name": "X"})
+
+
 def test_review_of_moderation_is_free_when_the_marks_are_reinstated(calendar):
     # issue 11 item 13: refund rules per service: S3 free if the centre's marks are reinstated
     # (AQA-MOD), not the grade rule of a review of marking
     s3 = stored(prepare(calendar, service="S3", qualification="gcse", candidate=None, name=None).record, 7,
                 status="submitted", received_on=D("2026-08-25"), original_mark=50)
-    kept = intake.record_outcome(calendar, s3, on=D("2026-09-20"), today=D("2026-09-20"))
+    kept = intake.record_outcome(calendar, s3, on=D("2026-09-20"), today=D("2026-09-20"), unchanged=True)
     assert kept.record.fee_refunded is False and "not reinstated" in kept.refund and "AQA-MOD" in kept.refund
     raised = intake.record_outcome(calendar, s3, on=D("2026-09-20"), today=D("2026-09-20"), mark_after=60)
     assert raised.record.fee_refunded is None and "charges no fee if the centre's marks were reinstated" in raised.refund

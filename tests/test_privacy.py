@@ -38,7 +38,7 @@ def test_no_candidate_data_in_any_error(cli):
         cli("request", "add", "--candidate", NUMBER + "0", "--name", NAME, "--ab", "AQA", "-q", "gcse",
             "--component", "8300/2H", "--service", "S2", env=SUMMER),  # malformed number
         cli("request", "submit", "1", "--received", "2026-08-21", env=SUMMER),  # no consent
-        cli("request", "outcome", "1", "--on", "2026-08-30", env={"PRS_TODAY": "2026-08-30"}),  # outcome for a draft
+        cli("request", "outcome", "1", "--on", "2026-08-30", "--unchanged", env={"PRS_TODAY": "2026-08-30"}),  # outcome for a draft
         cli("consent", "record", "--candidate", NUMBER, "--on", "2026-08-19", "--method", "form", "--covers", "S3", env=SUMMER),
     ]
     for result in failures:

@@ -26,7 +26,7 @@ def db(tmp_path):
 
 def test_a_logged_request_comes_back_with_its_dates(calendar, db):
     logged = service.add_request(db, calendar, S2, follows=None, today=TODAY, by="eo")
-    record, dates, overdue = logged.request
+    record, dates, overdue = logged.request[:3]
     assert (record.id, record.status, record.created_by) == (1, "draft", "eo")
     assert (dates.request_deadline.date, dates.request_deadline.source, overdue) == (date(2026, 9, 24), "seed:000", None)
     late = service.show_request(db, calendar, 1, today=date(2026, 9, 25))

@@ -36,7 +36,8 @@ def test_a_summer_of_fifty_requests(cli, tmp_path):
     (tmp_path / "form.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
     imported = cli("request", "import", str(tmp_path / "form.csv"), "--json", env={"PRS_TODAY": "2026-08-14"})
     assert imported.exit_code == 0, imported.stderr
-    assert json.loads(imported.stdout) == {"imported": 50, "ids": list(range(1, 51))}
+    data = json.loads(imported.stdout)
+    assert (data["imported"], data["ids"], data["columns_ignored"]) == (50, list(range(1, 51)), [])
 
     for candidate in sorted({r["candidate"] for r in rows}):
         done = cli("consent", "record", "--candidate", candidate, "--on", "2026-08-13T10:00", "--method", "form",

@@ -46,7 +46,7 @@ def test_ncfe_t_level_candidate(cli):
     assert row["request_deadline"] == iso(2026, 9, 17)
     # NCFE-EAR: outcome within 5 working days of Fri 14 Aug: 17, 18, 19, 20, 21 Aug = Fri 21 Aug.
     assert row["completion_due"] == iso(2026, 8, 21)
-    run(cli, "request", "outcome", str(s1), "--on", "2026-08-20", today="2026-08-20")
+    run(cli, "request", "outcome", str(s1), "--on", "2026-08-20", "--unchanged", today="2026-08-20")
 
     # NCFE-EAR: a review after a clerical check within 5 working days of its outcome (Thu 20 Aug):
     # 21, 24, 25, 26, 27 Aug = Thu 27 Aug.
@@ -62,7 +62,7 @@ def test_ncfe_t_level_candidate(cli):
     assert "Preliminary appeal (APP1) deadline: Sun 25 Oct 2026" in outcome.stdout and "NCFE-APP" in outcome.stdout
 
     app1 = new_id(cli, "request", "appeal", str(s2), "--on", "2026-10-05", today="2026-10-05")
-    run(cli, "request", "outcome", str(app1), "--on", "2026-10-20", today="2026-10-20")
+    run(cli, "request", "outcome", str(app1), "--on", "2026-10-20", "--unchanged", today="2026-10-20")
     # APP-STAGE2 (NCFE's own hearing window is not in prs's sources): 20 Oct + 14 = Tue 3 Nov.
     assert dates(cli, "2026-10-21")[app1]["appeal_deadline"] == iso(2026, 11, 3)
     (line,) = [item for item in due(cli, "2026-10-21") if item["kind"] == "appeal_window"]
@@ -70,7 +70,7 @@ def test_ncfe_t_level_candidate(cli):
     app2 = new_id(cli, "request", "appeal", str(app1), "--on", "2026-10-28", today="2026-10-28")
     row = dates(cli, "2026-10-28")[app2]
     assert (row["service"], row["request_deadline"], row["status"]) == ("APP2", iso(2026, 11, 3), "submitted")
-    run(cli, "request", "outcome", str(app2), "--on", "2026-11-20", today="2026-11-20")
+    run(cli, "request", "outcome", str(app2), "--on", "2026-11-20", "--unchanged", today="2026-11-20")
     # OFQUAL-EPRS: after the board's last stage; OFQUAL-EPRS21: 3 weeks, provisional: 20 Nov + 21 = Fri 11 Dec.
     row = dates(cli, "2026-11-20")[app2]
     assert row["appeal_deadline"] == iso(2026, 12, 11) and row["why"]["appeal_deadline"]["provisional"]
@@ -96,7 +96,7 @@ def test_pearson_btec_learner(cli):
     # PEA-APP25: preliminary appeal within 30 calendar days: 27 Aug + 30 = Sat 26 Sep.
     assert dates(cli, "2026-08-27")[ps2]["appeal_deadline"] == iso(2026, 9, 26)
     app1 = new_id(cli, "request", "appeal", str(ps2), "--on", "2026-09-10", today="2026-09-10")
-    run(cli, "request", "outcome", str(app1), "--on", "2026-10-01", today="2026-10-01")
+    run(cli, "request", "outcome", str(app1), "--on", "2026-10-01", "--unchanged", today="2026-10-01")
     # PEA-APP25: the hearing within 14 calendar days of the preliminary decision: 1 Oct + 14 = Thu 15 Oct.
     assert dates(cli, "2026-10-01")[app1]["appeal_deadline"] == iso(2026, 10, 15)
     late = run(cli, "request", "appeal", str(app1), "--on", "2026-10-16", today="2026-10-16", code=2)
@@ -127,7 +127,7 @@ def test_ocr_fsmq_candidate(cli):
     # PEA-APP25 (JCQ's 30 days; OCR's own page not in prs's sources): 8 Sep + 30 = Thu 8 Oct.
     assert dates(cli, "2026-09-08")[s2]["appeal_deadline"] == iso(2026, 10, 8)
     app1 = new_id(cli, "request", "appeal", str(s2), "--on", "2026-10-01", today="2026-10-01")
-    run(cli, "request", "outcome", str(app1), "--on", "2026-10-15", today="2026-10-15")
+    run(cli, "request", "outcome", str(app1), "--on", "2026-10-15", "--unchanged", today="2026-10-15")
     # APP-STAGE2: hearing within 14 days of the preliminary decision: 15 Oct + 14 = Thu 29 Oct.
     assert dates(cli, "2026-10-15")[app1]["appeal_deadline"] == iso(2026, 10, 29)
     app2 = new_id(cli, "request", "appeal", str(app1), "--on", "2026-10-20", today="2026-10-20")
@@ -146,13 +146,13 @@ def test_aqa_extended_project_sample(cli):
     row = dates(cli, "2026-09-08")[s3]
     # seed:000: by Thu 24 Sep 2026; up to 35 days after the sample arrives: 8 Sep + 35 = Tue 13 Oct.
     assert (row["request_deadline"], row["completion_due"]) == (iso(2026, 9, 24), iso(2026, 10, 13))
-    run(cli, "request", "outcome", str(s3), "--on", "2026-10-10", today="2026-10-10")
+    run(cli, "request", "outcome", str(s3), "--on", "2026-10-10", "--unchanged", today="2026-10-10")
     # AQA-APP: 30 days from the outcome: 10 Oct + 30 = Mon 9 Nov. The centre's appeal for its
     # sample needs no candidate consent, as the review of moderation did not (seed:000).
     assert dates(cli, "2026-10-10")[s3]["appeal_deadline"] == iso(2026, 11, 9)
     app1 = new_id(cli, "request", "appeal", str(s3), "--on", "2026-10-20", today="2026-10-20")
     assert not [item for item in due(cli, "2026-10-20") if item["kind"] == "consent_missing"]
-    run(cli, "request", "outcome", str(app1), "--on", "2026-11-02", today="2026-11-02")
+    run(cli, "request", "outcome", str(app1), "--on", "2026-11-02", "--unchanged", today="2026-11-02")
     # AQA-APP: the hearing within 14 days of the preliminary decision: 2 Nov + 14 = Mon 16 Nov.
     assert dates(cli, "2026-11-02")[app1]["appeal_deadline"] == iso(2026, 11, 16)
     app2 = new_id(cli, "request", "appeal", str(app1), "--on", "2026-11-10", today="2026-11-10")
@@ -175,7 +175,7 @@ def test_cambridge_english_candidate(cli):
     # seed:004, the centre's default 14 days: 1 Jul + 14 = Wed 15 Jul; CE-EAR: Stage 1 outcome
     # within 5 working days of Fri 10 Jul: 13-17 Jul = Fri 17 Jul.
     assert (row["request_deadline"], row["completion_due"]) == (iso(2026, 7, 15), iso(2026, 7, 17))
-    run(cli, "request", "outcome", str(ce1), "--on", "2026-07-16", today="2026-07-16")
+    run(cli, "request", "outcome", str(ce1), "--on", "2026-07-16", "--unchanged", today="2026-07-16")
     ce2 = new_id(cli, "request", "add", "--follows", str(ce1), "--service", "CE2", "--fee", "90", today="2026-07-20")
     run(cli, "request", "submit", str(ce2), "--received", "2026-07-20", today="2026-07-20")
     # CE-EAR: Stage 2 within 15 working days of Mon 20 Jul: 21-24 Jul (4), 27-31 (9), 3-7 Aug

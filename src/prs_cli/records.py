@@ -107,5 +107,7 @@ class RequestGroup(NamedTuple):  # a tuple: thousands are made on every `prs due
     prior_outcome: date | None  # the outcome of the request this one follows
     count: int  # how many requests
     first: int  # the lowest id
-    ids: tuple[int, ...] | None  # None: not read (the store lists more than three only when asked)
+    ids: tuple[int, ...] | None  # None: not read (the store lists more than ten only when asked)
     consents: tuple[ConsentRecord, ...] | None = None  # in the order recorded
+    late_agreed: bool = False  # a draft logged past its deadline with a reason (--late-reason)
+    first_ids: tuple[int, ...] = ()  # ids None: the lowest ten or so, to name them

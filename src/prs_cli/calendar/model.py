@@ -142,6 +142,7 @@ class AwardingBody(NamedTuple):
     services: dict[str, Offer]  # the services it offers, by code
     refund: RefundRule
     fees: tuple[Fee, ...] = ()
+    fees_unpublished: str | None = None  # which fees prs's sources lack (never a guessed amount), and where to look
     follows_jcq: bool = True
     notes: str | None = None
     aliases: tuple[str, ...] = ()  # names officers type for it (EDEXCEL for PEARSON); shown as the code

@@ -28,11 +28,21 @@ def _print_request(view) -> None:
     common.print_json(as_json(view))
 
 
-def _show_logged(logged, json: bool) -> None:
-    """A new request: what the officer should know, then its id (or JSON)."""
+def _show_logged(logged, json: bool, calendar=None) -> None:
+    """A new request: what the officer should know (stderr: what was logged, the next step),
+    then its id alone on stdout, for scripts (or JSON)."""
+    lines = []
+    if calendar is not None and not json:
+        from prs_cli.render.requests import logged_lines
+
+        lines = logged_lines(logged, calendar)
+    for line in lines[:1]:
+        common.note(line)
     _warn(logged.warnings)
     if logged.fee_note:
         common.note(logged.fee_note)
+    for line in lines[1:]:
+        common.note(line)
     if json:
         _print_request(logged.request)
     else:
@@ -85,9 +95,13 @@ def add(
         late_reason=late_reason, results_released=common.optional_date(results_released, "--results-released"),
         decided_on=common.optional_date(decided_on, "--decided-on"),
     )
+    from prs_cli import config
+
     cal = common.calendar(data_dir)
-    logged = add_request(common.database(db), cal, given, follows=follows, today=day, by=common.who(by))
-    _show_logged(logged, json)
+    logged = add_request(
+        common.database(db), cal, given, follows=follows, today=day, by=common.who(by), lead_days=config.load().lead_days
+    )
+    _show_logged(logged, json, cal)
 
 
 @app.command("submit")
@@ -129,20 +143,23 @@ def outcome(
     on: Annotated[str, typer.Option("--on", metavar="YYYY-MM-DD", help="The day the outcome arrived.")],
     mark_after: Annotated[Optional[int], typer.Option("--mark-after", help="The mark after the review.")] = None,
     grade_after: Annotated[Optional[str], typer.Option("--grade-after", help="The grade after the review.")] = None,
+    unchanged: Annotated[bool, typer.Option("--unchanged", help="The board left the grade and mark as they were.")] = False,
     by: By = None,
     db: common.Db = None,
     today: common.Today = None,
     json: common.Json = False,
     data_dir: common.DataDir = None,
 ) -> None:
-    """Record the board's outcome: up, down or unchanged, the fee, and the appeal deadline."""
+    """Record the board's outcome: --grade-after (and --mark-after), or --unchanged; for access
+    to scripts, only the day the copy arrived. Then the fee, and the appeal deadline."""
     from prs_cli.service.requests import record_outcome
 
     day = common.today(today)
     on_day = common.optional_date(on, "--on")
     cal = common.calendar(data_dir)
     result = record_outcome(
-        common.database(db), cal, request_id, on=on_day, mark_after=mark_after, grade_after=grade_after, today=day, by=common.who(by)
+        common.database(db), cal, request_id, on=on_day, mark_after=mark_after, grade_after=grade_after, unchanged=unchanged,
+        today=day, by=common.who(by),
     )
     if json:
         _print_request(result.request)
@@ -179,6 +196,43 @@ def appeal(
         by=common.who(by),
     )
     _show_logged(logged, json)
+
+
+@app.command("edit")
+def edit(
+    request_id: RequestId,
+    name: Annotated[Optional[str], typer.Option("--name", help="The candidate's name.")] = None,
+    candidate: Annotated[Optional[str], typer.Option("--candidate", help="The 4-digit candidate number.")] = None,
+    uci: Annotated[Optional[str], typer.Option("--uci", help="Unique candidate identifier (13 characters).")] = None,
+    subject: Annotated[Optional[str], typer.Option("--subject", help="Subject title.")] = None,
+    component: Annotated[Optional[str], typer.Option("--component", help="Unit or paper code.")] = None,
+    mark: Annotated[Optional[int], typer.Option("--mark", help="The original mark.")] = None,
+    grade: Annotated[Optional[str], typer.Option("--grade", help="The original grade.")] = None,
+    fee: Annotated[Optional[str], typer.Option("--fee", help="Fee in pounds.")] = None,
+    note: Annotated[Optional[str], typer.Option("--note", help="A note for the log.")] = None,
+    by: By = None,
+    db: common.Db = None,
+    today: common.Today = None,
+    json: common.Json = False,
+    data_dir: common.DataDir = None,
+) -> None:
+    """Correct what was typed wrong; the change goes in the audit trail (old and new for codes,
+    marks and money; for personal details only that they changed)."""
+    from prs_cli.service.requests import edit_request
+
+    given = {"name": name, "candidate": candidate, "uci": uci, "subject": subject, "component": component,
+             "original_mark": mark, "original_grade": grade, "fee": fee, "note": note}
+    changes = {field: value for field, value in given.items() if value is not None}
+    if not changes:
+        from prs_cli.errors import InputError
+
+        raise InputError("say what to correct, e.g. --component 7357/2 (prs request edit --help lists the fields)")
+    day = common.today(today)
+    view = edit_request(common.database(db), common.calendar(data_dir), request_id, changes, today=day, by=common.who(by))
+    if json:
+        _print_request(view)
+    else:
+        typer.echo(f"Request {view.record.id} corrected ({', '.join(f.replace('original_', '') for f in changes)}).")
 
 
 @app.command("withdraw")
@@ -276,11 +330,12 @@ def show(
     data_dir: common.DataDir = None,
 ) -> None:
     """Everything about one request, with each date and the rule behind it."""
+    from prs_cli import config
     from prs_cli.service.requests import show_request
 
     day = common.today(today)
     cal = common.calendar(data_dir)
-    page = show_request(common.database(db), cal, request_id, today=day)
+    page = show_request(common.database(db), cal, request_id, today=day, lead_days=config.load().lead_days)
     if json:
         _print_request(page.request)
         return
@@ -289,23 +344,33 @@ def show(
     typer.echo(show_text(page, cal))
 
 
+HISTORY_LIMIT = 50  # the centre's trail: a screenful of the latest; --all for every line
+
+
 @app.command("history")
 def history(
-    request_id: RequestId,
+    request_id: Annotated[Optional[int], typer.Argument(help="The request's id. Without it: the centre's whole trail.", metavar="[ID]")] = None,
+    every: Annotated[bool, typer.Option("--all", help="The whole trail, not only the latest 50 lines.")] = False,
     db: common.Db = None,
     today: common.Today = None,
     json: common.Json = False,
     data_dir: common.DataDir = None,
 ) -> None:
-    """The audit trail of one request: every change, when (UTC) and by whom."""
+    """The audit trail of one request, or (no id) of the centre, latest 50 unless --all: every
+    change, when (UTC), by whom; reasons for withdrawals and rejections, refunds in words."""
     from prs_cli.render.requests import history_json, history_table
     from prs_cli.service.requests import request_history
 
-    events = request_history(common.database(db), request_id)
+    trail = request_history(common.database(db), request_id, limit=None if every or request_id is not None else HISTORY_LIMIT)
     if json:
-        common.print_json(history_json(events))
-    else:
-        history_table(events)
+        common.print_json(history_json(trail.events))
+        return
+    if not trail.events:
+        common.note("Nothing logged yet.")
+        return
+    history_table(trail.events, whole=request_id is None)
+    if len(trail.events) < trail.total:
+        common.note(f"The latest {len(trail.events)} of {trail.total} lines; --all shows every one.")
 
 
 @app.command("import")
@@ -330,6 +395,11 @@ def import_requests(
         return ProgressBar(sys.stderr.isatty() and rows > PROGRESS_MIN_ROWS, rows * 2)
 
     result = check_and_store(common.database(db), cal, file, today=day, by=who, progress=progress)
+    if not json:
+        from prs_cli.render.requests import columns_lines
+
+        for line in columns_lines(result.used, result.ignored):
+            common.note(line)
     if result.problems:
         for problem in result.problems:
             common.note(problem, wrap=False)
@@ -341,6 +411,8 @@ def import_requests(
     if remark:
         common.note(remark)
     if json:
-        common.print_json({"imported": len(stored), "ids": [r.id for r in stored]})
+        common.print_json({"imported": len(stored), "ids": [r.id for r in stored],
+                           "columns_used": {column: field for column, field in result.used},
+                           "columns_ignored": result.ignored})
     else:
         typer.echo(f"Imported {len(stored)} request{'s' if len(stored) != 1 else ''} from {file}.")

@@ -49,11 +49,15 @@ def counts(items) -> dict[str, int]:
 
 
 def counts_line(items, days: int) -> str:
+    """The counts by severity; what is shown although beyond the window (consent to chase for a
+    later deadline) is counted apart, so "in the next N days" stays true."""
     found = counts(items)
-    return (
+    later = sum(1 for item in items if item.days_left > days)
+    line = (
         f"{found['overdue']} overdue, {found['due']} due within 2 days, "
-        f"{found['upcoming']} more in the next {days} days"
+        f"{found['upcoming'] - later} more in the next {days} days"
     )
+    return line + (f", {later} later" if later else "")
 
 
 def agenda_table(items, today: date, days: int) -> None:

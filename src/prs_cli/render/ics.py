@@ -92,9 +92,41 @@ def request_events(calendar: Calendar, completions: Iterable[tuple[RequestRecord
     return events
 
 
+def appeal_events(calendar: Calendar, appeals: Iterable[tuple[RequestRecord, Answer]]) -> list[Event]:
+    """Each completed review's open appeal window: (review, appeal deadline Answer)."""
+    events = []
+    for record, closes in appeals:
+        body = calendar.awarding_bodies[record.awarding_body].name if record.awarding_body in calendar.awarding_bodies else record.awarding_body
+        events.append(
+            Event(
+                f"request-{record.id}-appeal@{DOMAIN}",
+                closes.date,
+                f"Appeal window closes: request {record.id} ({body} {record.service})",
+                f"Request {record.id}, {record.service} for component {record.component}. {closes.rule} ({closes.source}). "
+                "Log a preliminary appeal with 'prs request appeal' before then, or let it pass.",
+                "Appeal window",
+            )
+        )
+    return events
+
+
 def feed_events(calendar: Calendar, feed, lead_days: int) -> list[Event]:
-    """Every event of a service.export.Feed."""
-    return calendar_events(calendar, feed.key_dates, lead_days) + request_events(calendar, feed.completions)
+    """Every event of a service.export.Feed, each once: events alike in kind, day and title (a
+    deadline that several boards or qualifications share) become one, their details joined."""
+    events = (
+        calendar_events(calendar, feed.key_dates, lead_days)
+        + request_events(calendar, feed.completions)
+        + appeal_events(calendar, feed.appeals)
+    )
+    merged: dict[tuple, Event] = {}
+    for event in events:
+        key = (event.category, event.day, event.summary)
+        first = merged.get(key)
+        if first is None:
+            merged[key] = event
+        elif event.description not in first.description:
+            merged[key] = Event(min(first.uid, event.uid), first.day, first.summary, f"{first.description} | {event.description}", first.category)
+    return list(merged.values())
 
 
 def to_ics(events: Iterable[Event], stamp: datetime) -> bytes:

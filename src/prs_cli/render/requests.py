@@ -28,7 +28,7 @@ def _answer(answer) -> dict | None:
 def as_json(view) -> dict:
     """The JSON shape of one request (service.requests.RequestView; documented in the README;
     keep keys stable)."""
-    record, dates, reason = view
+    record, dates, reason = view[:3]
     return {
         "id": record.id,
         "status": record.status,
@@ -58,7 +58,7 @@ def as_json(view) -> dict:
         "board_reference": record.board_reference,
         "submitted_by": record.submitted_by,
         "completion_due": dates.completion_due.date if dates.completion_due else None,
-        "outcome": record.outcome,
+        "outcome": view.outcome if view.outcome is not None else record.outcome,
         "outcome_on": record.outcome_on,
         "mark_after": record.mark_after,
         "grade_after": record.grade_after,
@@ -114,8 +114,9 @@ def requests_table(rows, today: date, *, out=None) -> int:
     """`rows`: service.requests.RequestView, possibly a generator; prints the table, returns how many."""
 
     def lines():
-        for record, dates, reason in rows:
-            outcome = record.outcome or ""
+        for view in rows:
+            record, dates, reason = view.record, view.dates, view.overdue
+            outcome = view.outcome or record.outcome or ""
             if record.outcome_on:
                 outcome = f"{outcome} {_short(record.outcome_on)}".strip()
             style = "bold red" if reason else ("dim" if not record.stands else "")
@@ -242,7 +243,7 @@ def show_text(page, calendar, room: int | None = None) -> str:
     """Everything about one request (service.requests.RequestPage), every date with its rule and
     source; the day it was logged for, when it was logged with --today for another day; long
     values wrap under themselves to fit `room` columns (default: the output's width)."""
-    record, dates, reason = page.request
+    record, dates, reason = page.request[:3]
     logged_on = page.logged_on
     service = calendar.services[record.service]
     body = calendar.awarding_bodies[record.awarding_body]
@@ -270,6 +271,12 @@ def show_text(page, calendar, room: int | None = None) -> str:
     add("Follows request", record.follows_request)
     add("Mark before", record.original_mark)
     add("Grade before", record.original_grade)
+    steps = page.next
+    if steps is not None and steps.internal_deadline is not None:
+        add("Internal deadline", f"{when(steps.internal_deadline)} (the board's deadline less your lead days)")
+    if steps is not None and steps.consent is not None:
+        finding = steps.consent
+        add("Consent", f"valid: {finding.message}" if finding.ok else f"NOT VALID ({finding.status.replace('_', ' ')}): {finding.message}")
     add("Fee", f"£{record.fee}" if record.fee else None)
     add("Late reason", record.late_reason)
     add("Note", record.note)
@@ -281,7 +288,8 @@ def show_text(page, calendar, room: int | None = None) -> str:
     add("Sample received", record.sample_received_on.isoformat() if record.sample_received_on else None)
     add("Board reference", record.board_reference)
     add("Submitted by", record.submitted_by)
-    add("Outcome", f"{record.outcome or 'changed'} on {record.outcome_on.isoformat()}" if record.outcome_on else None)
+    shown = page.request.outcome or record.outcome or "changed"
+    add("Outcome", f"{shown.replace('_', ' ')} on {record.outcome_on.isoformat()}" if record.outcome_on else None)
     add("Mark after", record.mark_after)
     add("Grade after", record.grade_after)
     add("Fee refunded", record.fee_refunded)
@@ -297,24 +305,59 @@ def show_text(page, calendar, room: int | None = None) -> str:
     return "\n".join(lines)
 
 
-def history_table(events) -> None:
-    """Every column where the width allows; narrower, who under when and the details under
-    the action."""
-    def details(event) -> str:
-        return ", ".join(f"{k}={v}" for k, v in event.details.items() if v is not None)
+def history_table(events, *, whole: bool = False) -> None:
+    """The audit trail; `whole`: the centre's, with the request or consent each line is about.
+    Every column where the width allows; narrower, who under when and the details under the
+    action."""
+
+    def of(event) -> str:
+        return f"request {event.request_id}" if event.request_id else (f"consent {event.consent_id}" if event.consent_id else "-")
 
     text = Column("Details", wrap=True, least=TEXT_MIN)
     views = (
-        View((Column("When (UTC)"), Column("By"), Column("Action"), text),
-             lambda event: (event.at, event.by or "-", event.action, details(event))),
+        View((Column("When (UTC)"), Column("By"), *([Column("Of")] if whole else []), Column("Action"), text),
+             lambda event: (event.at, event.by or "-", *([of(event)] if whole else []), event.action, event_words(event))),
         View((Column("When (UTC), by"), text._replace(header="Action, details")),
-             lambda event: (f"{event.at}\n{event.by or '-'}", f"{event.action}\n{details(event)}")),
+             lambda event: (f"{event.at}\n{event.by or '-'}",
+                            f"{event.action}{f' ({of(event)})' if whole else ''}\n{event_words(event)}")),
     )
-    print_table("History", views, events)
+    print_table("The centre's history" if whole else "History", views, events)
+
+
+_DIRECTION = {"up": "grade went up", "down": "grade went down", "unchanged": "grade unchanged",
+              "changed": "grade changed", "copy_received": "copy of the script arrived"}
+
+
+def event_words(event) -> str:
+    """What an audit line says, in words: the withdrawal's or rejection's reason, an outcome
+    and its refund, otherwise the codes and dates it holds."""
+    d = event.details
+    if event.action in ("withdrawn", "rejected"):
+        return f"because: {event.reason}" if event.reason else "no reason kept"
+    if event.action == "outcome":
+        direction = d.get("direction")
+        words = f"{_DIRECTION.get(direction, direction)} on {d.get('outcome_on')}"
+        if direction != "copy_received":
+            refunded = d.get("fee_refunded")
+            words += "; fee refunded" if refunded is True else "; fee kept" if refunded is False else "; no refund decision"
+        return words + (f" (from {d['via']})" if d.get("via") else "")
+    if event.action == "edited":
+        parts = []
+        for name, change in d.get("changed", {}).items():
+            if isinstance(change, dict):
+                parts.append(f"{name} {change.get('old') or '-'} -> {change.get('new') or '-'}")
+            else:
+                parts.append(f"{name} changed")
+        return "corrected: " + ", ".join(parts)
+    return ", ".join(f"{k}={v}" for k, v in d.items() if v is not None and k != "changed")
 
 
 def history_json(events) -> list[dict]:
-    return [{"id": e.id, "at": e.at, "by": e.by, "action": e.action, "request": e.request_id, "details": e.details} for e in events]
+    return [
+        {"id": e.id, "at": e.at, "by": e.by, "action": e.action, "request": e.request_id, "consent": e.consent_id,
+         "reason": e.reason, "details": e.details}
+        for e in events
+    ]
 
 
 def submitted_line(view) -> str:
@@ -326,9 +369,44 @@ def submitted_line(view) -> str:
     return line
 
 
+def logged_lines(logged, calendar) -> list[str]:
+    """`prs request add` on stderr (service.requests.Logged): what was logged, then the next step."""
+    record, dates = logged.request.record, logged.request.dates
+    closes = dates.request_deadline.date
+    lines = [
+        f"Logged request {record.id}: {record.service} ({calendar.services[record.service].name}), "
+        f"{record.awarding_body}, board deadline {when(closes) if closes else 'unknown (see prs request show)'}."
+    ]
+    steps = logged.next
+    todo = []
+    if steps is not None and steps.consent is not None and not steps.consent.ok:
+        todo.append(f"record valid consent with 'prs consent record' (now: {steps.consent.status.replace('_', ' ')})")
+    if record.status == "draft":
+        by = steps.internal_deadline if steps is not None else None
+        todo.append(f"submit by {when(by)}, your internal deadline" if by else "submit it to the board")
+    if todo:
+        lines.append("Next: " + "; then ".join(todo) + ".")
+    return [wrapped for line in lines for wrapped in _fit_text(line)]
+
+
+def columns_lines(used, ignored) -> list[str]:
+    """`prs request import`: which columns it used, for what, and which it ignored, wrapped."""
+    lines = _fit_text("Columns used: " + ", ".join(f"{column} ({field.replace('_', ' ')})" for column, field in used) + ".")
+    if ignored:
+        lines += _fit_text("Columns ignored: " + ", ".join(ignored) + ".")
+    return lines
+
+
+def _fit_text(line: str) -> list[str]:
+    """A remark for stderr wrapped to the width it is given (render.console.width), words kept whole."""
+    return fill(line, width(sys.stderr), hanging="  ").split("\n")
+
+
 def outcome_lines(result) -> list[str]:
     """`prs request outcome` (service.requests.OutcomeRecorded): what changed, the fee, the appeal deadline."""
     record = result.request.record
+    if result.direction == "copy_received":
+        return [f"Request {record.id} completed: the copy of the script arrived on {when(record.outcome_on)}; no refund decision and no appeal window."]
     lines = [
         f"Request {record.id} completed on {when(record.outcome_on)}: {_direction_text(record, result.direction)}.",
         f"Fee: {result.refund}.",
@@ -384,7 +462,7 @@ CSV_COLUMNS = (
 
 def csv_row(view) -> tuple:
     """One request as a tracking-log row (CSV_COLUMNS)."""
-    record, dates, reason = view
+    record, dates, reason = view[:3]
     return (
         record.id, record.series, record.awarding_body, record.candidate, record.uci, record.name,
         record.private_candidate, record.qualification, record.subject, record.component, record.service,
@@ -393,7 +471,7 @@ def csv_row(view) -> tuple:
         record.created_at.date() if record.created_at else None, record.created_by, record.received_on,
         record.board_reference, record.sample_received_on,
         dates.completion_due.date if dates.completion_due else None, record.outcome_on, record.mark_after,
-        record.grade_after, record.outcome, record.fee_refunded,
+        record.grade_after, view.outcome or record.outcome, record.fee_refunded,
         dates.appeal_deadline.date if dates.appeal_deadline else None,
         reason is not None, record.late_reason, record.closed_reason, record.note,
     )

@@ -20,6 +20,7 @@ def record(report) -> dict:
         "by_board": report.by_board,
         "by_service": report.by_service,
         "outcomes": report.outcomes,
+        "seriesless_year": report.seriesless_year,
         "fees": {
             "committed": _money(fees.committed),
             "refunded": _money(fees.refunded),
@@ -36,6 +37,8 @@ def print_report(calendar, report) -> None:
     out = console()
     counts = ", ".join(f"{n} {s}" for s, n in report.by_status.items() if n)
     out.print(f"{name}: {report.total} request{'s' if report.total != 1 else ''}" + (f" ({counts})" if counts else ""))
+    if report.seriesless_year is not None:
+        out.print(f"Including requests outside any series (Cambridge English) with results out in {report.seriesless_year}.")
     for title, rows in (("Awarding body", report.by_board), ("Service", report.by_service)):
         if not rows:
             continue

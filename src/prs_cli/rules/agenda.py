@@ -60,7 +60,7 @@ class AgendaItem(NamedTuple):
     severity: Severity
     title: str
     detail: str
-    request_ids: tuple[int, ...] | None = ()  # None: more than three, not read (the store reads them when asked)
+    request_ids: tuple[int, ...] | None = ()  # None: more than ten, not read (the store reads them when asked)
     consent_ids: tuple[int, ...] = ()
     source: str | None = None
 
@@ -189,14 +189,15 @@ def due_disposals(consents: Iterable[ConsentRecord], requests: Iterable[RequestR
 # Bump whenever agenda_keys gives another key for some log (a field read or no longer read, a
 # change to which consent applies or to what a finding depends on): every database's stored
 # keys and tally are then rebuilt before its agenda is next read (service.agenda_keys).
-AGENDA_RULES_VERSION = 2  # 2: a decision's date starts a window; no consent key without a candidate
+AGENDA_RULES_VERSION = 3  # 2: a decision's date starts a window; no consent key without a candidate;
+# 3: a draft's dates key reads whether it was logged late with a reason (late_agreed)
 
 
 class AgendaKeys(NamedTuple):
     """What the agenda reads of one request, as two keys: requests with equal keys are judged
     once. Each is (part, status, series, awarding_body, qualification, service,
-    results_released, received_on, sample_received_on, outcome_on, prior_outcome, consents),
-    with None in every field that part does not read."""
+    results_released, received_on, sample_received_on, outcome_on, prior_outcome, late_agreed,
+    consents), with None in every field that part does not read."""
 
     dates: tuple | None  # None: no date to show (withdrawn, rejected, awaiting an outcome's date, appealed)
     consent: tuple | None  # None: withdrawn or rejected (nothing to consent to)
@@ -208,13 +209,14 @@ def agenda_keys(request: RequestRecord, prior_outcome: date | None, appealed: bo
 
     Dates: a draft's board deadline (its series, board, qualification, service, release, and
     what its window runs from besides results: the outcome it follows, `prior_outcome`, else the
-    decision it appeals against, `decided_on`), a submitted request's completion target (board,
-    service, when the request or sample arrived), a completed request's next appeal window
-    (board, qualification, service, outcome day), none once `appealed` (any request that follows
-    it stands). Consent, for every request for a candidate that stands (a centre's sample needs
-    no candidate consent; `prs due` reads the open ones, `prs consent check` all): its series,
-    board, qualification, service and release, a draft's window start (consent is needed by its
-    deadline), and the terms (consent_terms) of every
+    decision it appeals against, `decided_on`; and whether it was logged late with a reason,
+    late_agreed), a submitted request's completion target (board, service, when the request or
+    sample arrived), a completed request's next appeal window (board, qualification, service,
+    outcome day), none once `appealed` (any request that follows it stands). Consent, for every
+    request for a candidate that stands (a centre's sample needs no candidate consent; `prs due`
+    reads the open ones, `prs consent check` all): its series, board, qualification, service and
+    release, a draft's window start (consent is needed by its deadline), and the terms
+    (consent_terms) of every
     consent among `near` that applies to it (applies_to), in the order recorded. `near` may hold
     more consents than apply; it must hold every one that does."""
     r = request
@@ -222,18 +224,18 @@ def agenda_keys(request: RequestRecord, prior_outcome: date | None, appealed: bo
     dates = None
     if r.status == "draft":
         dates = ("dates", "draft", r.series, r.awarding_body, r.qualification, r.service, r.results_released,
-                 None, None, None, start, None)
+                 None, None, None, start, bool(r.late_reason), None)
     elif r.status == "submitted":
         dates = ("dates", "submitted", None, r.awarding_body, None, r.service, None, r.received_on,
-                 r.sample_received_on, None, None, None)
+                 r.sample_received_on, None, None, None, None)
     elif r.status == "completed" and r.outcome_on is not None and not appealed:
         dates = ("dates", "completed", None, r.awarding_body, r.qualification, r.service, None, None, None,
-                 r.outcome_on, None, None)
+                 r.outcome_on, None, None, None)
     consent = None
     if r.status in STANDING_STATUSES and r.candidate is not None:  # no candidate, no candidate consent (consent_needed)
         terms = tuple(consent_terms(c) for c in sorted(near, key=_by_id) if applies_to(c, r))
         consent = ("consent", r.status, r.series, r.awarding_body, r.qualification, r.service, r.results_released,
-                   None, None, None, start if r.status == "draft" else None, terms)
+                   None, None, None, start if r.status == "draft" else None, None, terms)
     return AgendaKeys(dates, consent)
 
 
@@ -244,9 +246,9 @@ def _by_id(consent: ConsentRecord) -> int:
 def group_from_key(key: tuple, count: int, first: int, ids: tuple[int, ...] | None) -> RequestGroup:
     """The RequestGroup of the requests sharing `key` (agenda_keys): its fields, and for a
     consent key the consents whose terms it holds, numbered in the order recorded."""
-    terms = key[11]
+    terms = key[12]
     consents = None if terms is None else tuple(consent_from_terms(n, t) for n, t in enumerate(terms, 1))
-    return RequestGroup(*key[1:11], count, first, ids, consents)
+    return RequestGroup(*key[1:11], count, first, ids, consents, bool(key[11]))
 
 
 def group_requests(requests: Iterable[RequestRecord], consents: Iterable[ConsentRecord] = ()) -> list[RequestGroup]:
@@ -313,22 +315,27 @@ def agenda(
     rules.retention.disposals_due), each with its date, kind, title, detail and source.
     `results_disposals`: series whose results broadsheets are past keeping (rules.results.due_results).
     Overdue work is always shown, everything else only inside the window. Missing consent is
-    dated by when the draft must go (its internal deadline), or today for a submitted request.
+    dated by when the draft must go (its internal deadline), or today for a submitted request,
+    and shown from the day the request is logged whatever that date (officers chase consent on
+    results day: issue 13).
     """
     horizon = today + timedelta(days=days)
     dates = _Dates(calendar)
     judge = ConsentJudge(calendar)
     internal: dict[date, date] = {}
-    lines: dict[tuple, list] = {}  # (kind, date, label) -> [first id, rule, source, count, ids or None]
+    lines: dict[tuple, list] = {}  # (kind, date, label) -> [first id, rule, source, count, ids or None, lowest ids]
 
     def add(kind: str, day: date, label: tuple, g: RequestGroup, rule: str, source: str) -> None:
         """Requests sharing kind, date and label become one line; the lowest id's rule explains it."""
         line = lines.get((kind, day, label))
         if line is None:
-            lines[(kind, day, label)] = [g.first, rule, source, g.count, None if g.ids is None else list(g.ids)]
+            lines[(kind, day, label)] = [g.first, rule, source, g.count, None if g.ids is None else list(g.ids),
+                                         list(g.ids if g.ids is not None else g.first_ids)]
             return
         line[3] += g.count
         line[4] = None if line[4] is None or g.ids is None else line[4] + list(g.ids)
+        # each group's lowest ten hold the line's lowest ten
+        line[5] = sorted(line[5] + list(g.ids if g.ids is not None else g.first_ids))[:NAMED]
         if g.first < line[0]:
             line[:3] = [g.first, rule, source]
 
@@ -349,15 +356,14 @@ def agenda(
             finding = judge.status(g, g.consents)
             if not finding.ok:  # needed by the day the draft must go; for anything else, now
                 needed_by = (plan(g)[2] if g.status == "draft" else None) or today
-                if needed_by <= horizon:
-                    add("consent_missing", needed_by, (finding.status,), g, finding.message, finding.source)
+                add("consent_missing", needed_by, (finding.status,), g, finding.message, finding.source)
         elif g.status == "draft":
             deadline, own, _ = plan(g)
             if own is None:
                 continue
             closes = deadline.date
             if closes < today:
-                add("late_draft", closes, (g.service, closes), g, deadline.rule, deadline.source)
+                add("late_draft", closes, (g.service, closes, g.late_agreed), g, deadline.rule, deadline.source)
             elif own >= today:
                 if own <= horizon:
                     add("internal_deadline", own, (g.service, closes), g, deadline.rule, deadline.source)
@@ -378,7 +384,10 @@ def agenda(
                 add("appeal_window", closes, (g.awarding_body, stage), g, appeal.rule, appeal.source)
 
     ordered = sorted(lines.items(), key=lambda pair: pair[1][0])  # ties keep request order
-    items = [_request_item(calendar, key, count, ids, rule, source, today) for key, (_, rule, source, count, ids) in ordered]
+    items = [
+        _request_item(calendar, key, count, ids, named, rule, source, today)
+        for key, (_, rule, source, count, ids, named) in ordered
+    ]
     items += _disposal_items(disposals, today)
     items += _results_disposal_items(calendar, results_disposals, today)
     items += _key_date_items(calendar, key_dates, today, horizon)
@@ -390,13 +399,19 @@ def agenda(
     return sorted(items, key=AgendaItem.sort_key)
 
 
+NAMED = 10  # the agenda names up to ten requests on a line, then says how many more (issue 13)
+
+
 def _who(count: int, ids: list[int] | None, noun: str = "request") -> str:
-    """'request 42', 'requests 4, 7 and 9', or '12 requests' when listing would be a wall."""
-    if count > 3 or ids is None:
-        return f"{count} {noun}s"
-    ids = sorted(ids)
+    """'request 42', 'requests 4, 7 and 9', the lowest ten of a larger group and 'and N more',
+    or '12 requests' when no ids are known."""
+    if not ids:
+        return f"{count} {noun}" + ("s" if count != 1 else "")
+    ids = sorted(ids)[:NAMED]
     if count == 1:
         return f"{noun} {ids[0]}"
+    if count > len(ids):
+        return f"{noun}s " + ", ".join(map(str, ids)) + f" and {count - len(ids)} more"
     return f"{noun}s " + ", ".join(map(str, ids[:-1])) + f" and {ids[-1]}"
 
 
@@ -420,13 +435,20 @@ _CONSENT_PROBLEM = {
 }
 
 
-def _request_item(calendar: Calendar, key: tuple, count: int, ids: list[int] | None, rule: str, source: str, today: date) -> AgendaItem:
+def _request_item(
+    calendar: Calendar, key: tuple, count: int, ids: list[int] | None, named: list[int], rule: str, source: str, today: date
+) -> AgendaItem:
+    """`ids`: every request on the line (None: not read); `named`: the lowest of them, to name."""
     kind, day, label = key
-    who = _who(count, ids)
+    who = _who(count, ids if ids is not None else named)
     if kind == "late_draft":
-        service, _ = label
-        title = f"{who.capitalize()} for {_label(calendar, service)} still draft after the board's deadline"
-        detail = f"{rule}; awarding bodies refuse late requests: submit now only if the board agrees, or withdraw"
+        service, _, agreed = label
+        if agreed:  # logged with --late-reason: the board agreed to take it late (JCQ: late only by agreement)
+            title = f"{who.capitalize()} for {_label(calendar, service)}: late, agreed with the board: submit"
+            detail = f"{rule}; logged late with a reason: submit now and record it with 'prs request submit'"
+        else:
+            title = f"{who.capitalize()} for {_label(calendar, service)} still draft after the board's deadline"
+            detail = f"{rule}; awarding bodies refuse late requests: submit now only if the board agrees, or withdraw"
     elif kind == "internal_deadline":
         service, closes = label
         title = f"Submit {who} for {_label(calendar, service)} (internal deadline)"

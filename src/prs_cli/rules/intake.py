@@ -15,7 +15,7 @@ from decimal import Decimal
 from prs_cli import codes
 from prs_cli.calendar.model import Calendar
 from prs_cli.errors import InputError, Refused
-from prs_cli.records import OPEN_STATUSES, RequestRecord
+from prs_cli.records import CLOSED_STATUSES, OPEN_STATUSES, RequestRecord
 from prs_cli.rules.days import when
 from prs_cli.rules.requests import record_deadline
 from prs_cli.rules.deadlines import Answer, appeal_deadline, availability, next_appeal, release_for, request_deadline
@@ -64,6 +64,9 @@ class Prepared:
     deadline: Answer
     warnings: tuple[str, ...] = ()
     fee_note: str | None = None
+
+
+COPY_RECEIVED = "copy_received"  # access to scripts: the outcome is the copy arriving
 
 
 @dataclass(frozen=True)
@@ -286,6 +289,8 @@ def prepare_request(
                 f"fee £{published.amount} is {calendar.awarding_bodies[body_code].name}'s {what} "
                 f"({published.applies_to}; {published.source}); give --fee if yours differs"
             )
+        elif calendar.awarding_bodies[body_code].fees_unpublished:
+            fee_note = f"no fee logged: {calendar.awarding_bodies[body_code].fees_unpublished} Then give --fee."
 
     original_mark = check_mark(given.original_mark)
     original_grade = _text(given.original_grade, "grade", "original_grade")
@@ -524,8 +529,9 @@ def grade_direction(
     grade_before: str | None, grade_after: str | None, mark_before: int | None, mark_after: int | None
 ) -> str:
     """'up', 'down' or 'unchanged' from the grades (GCSE 9-1, GCE A*-E, BTEC-style D*-P with
-    Level 1/2 prefixes), falling back to the marks; 'changed' when the scale is unknown."""
-    if grade_after is None and mark_after is None:
+    Level 1/2 prefixes), falling back to the marks only to order a grade on a scale prs does
+    not know; 'changed' when it cannot. No grade after: the grade stood, whatever the mark did."""
+    if grade_after is None:
         return "unchanged"
     if grade_before and grade_after:
         before, after = _grade_rank(grade_before), _grade_rank(grade_after)
@@ -567,9 +573,13 @@ def record_outcome(
     today: date,
     mark_after: int | None = None,
     grade_after: str | None = None,
+    unchanged: bool = False,
 ) -> OutcomeResult:
     """The board's answer: direction, the fee under the board's rule, the appeal deadline.
-    No --mark-after and no --grade-after means the result stood."""
+    The officer must say what the board decided: a grade after (with the mark when known), or
+    `unchanged` (grade and mark stand); a mark alone leaves the grade as it was (issue 13).
+    Access to scripts has no grade outcome: the copy arrived (direction "copy_received"), no
+    fee decision and no appeal window (JCQ PRS booklet: ATS is a copy of the script, seed:000)."""
     if record.status == "draft":
         raise Refused(
             f"request {record.id} is a draft: record when the board received it first "
@@ -583,13 +593,30 @@ def record_outcome(
         raise InputError(
             f"--on {on.isoformat()} is before the board received the request ({record.received_on.isoformat()})"
         )
+    if not calendar.services[record.service].acknowledge_outcomes:  # access to scripts: a copy changes no result (seed:000)
+        if mark_after is not None or grade_after is not None or unchanged:
+            raise InputError(
+                f"request {record.id} is access to scripts ({record.service}): the board sends a copy, not a new "
+                "grade; record only the day it arrived (--on)"
+            )
+        updated = record._replace(status="completed", outcome_on=on, outcome=None, fee_refunded=None)
+        return OutcomeResult(updated, COPY_RECEIVED, "no refund decision: the board sent a copy of the script", None)
     check_mark(mark_after, "mark after", "mark_after")
     grade_after = _text(grade_after, "grade", "grade_after")
+    if unchanged and (grade_after is not None or mark_after is not None):
+        raise InputError("--unchanged means the grade and mark stood: give it without --grade-after or --mark-after")
+    if not unchanged and grade_after is None and mark_after is None:
+        raise InputError(
+            "say what the board decided: --grade-after GRADE (with --mark-after MARK if known), "
+            "or --unchanged if the grade and mark stood"
+        )
     direction = grade_direction(record.original_grade, grade_after, record.original_mark, mark_after)
     changed = grade_changed(record.original_grade, grade_after)
     if direction == "changed" and changed is None:
         changed = True
-    refunded, refund = _refund(calendar, record, changed, direction)
+    # a moderation review's fee follows the marks (AQA-MOD: free if the centre's marks are reinstated)
+    marks = _compare(record.original_mark, mark_after) if record.original_mark is not None and mark_after is not None else direction
+    refunded, refund = _refund(calendar, record, changed, marks)
     updated = record._replace(
         status="completed",
         outcome_on=on,
@@ -679,3 +706,53 @@ def close(record: RequestRecord, *, status: str, reason: str) -> Change:
     if not text:
         raise InputError("say why with --reason")
     return Change(record._replace(status=status, closed_reason=text))
+
+
+# --- corrections ----------------------------------------------------------------------------
+
+# What `prs request edit` may correct. Personal fields are audited only as changed (never their
+# values); codes, marks, grades and money with the old and new value.
+EDITABLE = ("name", "candidate", "uci", "subject", "component", "original_mark", "original_grade", "fee", "note")
+PERSONAL = frozenset({"name", "candidate", "uci", "note"})
+
+
+def edit(calendar: Calendar, record: RequestRecord, changes: dict) -> tuple[Change, dict]:
+    """A typing mistake corrected: each field checked as `prs request add` checks it, and a
+    Service 3 request (a centre's sample, seed:000) still names no candidate. Returns the change
+    and what the audit trail says of it: {field: {"old", "new"}}, or {field: True} for personal
+    fields. Nothing that decides a deadline (series, board, qualification, service, release day)
+    is editable: a request logged under the wrong one is withdrawn and logged again, so its
+    deadline is checked as new."""
+    if record.status in CLOSED_STATUSES:
+        raise Refused(f"request {record.id} is {record.status}; log a new request instead of correcting it")
+    checked: dict = {}
+    for name, value in changes.items():
+        if name == "candidate":
+            value = check_candidate(value)
+        elif name == "uci":
+            value = check_uci(value) if value.strip() else None
+        elif name == "fee":
+            value = check_fee(value)
+        elif name == "original_mark":
+            value = check_mark(value)
+        elif name == "component":
+            value = _text(value, "component")
+            if not value:
+                raise InputError("the component cannot be empty; requests are per component")
+            if len(value) > 40:
+                raise InputError("the component code is longer than 40 characters")
+        else:
+            value = _text(value, name.replace("original_", "").replace("_", " "))
+        checked[name] = value
+    service = calendar.services.get(record.service)
+    if service is not None and not service.per_candidate and any(checked.get(f) for f in ("candidate", "name", "uci")):
+        raise Refused(f"{service.name} ({record.service}) reviews a centre's sample, never one candidate")
+    audit = {}
+    for name, value in checked.items():
+        old = getattr(record, name)
+        if old == value:
+            continue
+        audit[name] = True if name in PERSONAL else {"old": old, "new": value}
+    if not audit:
+        raise InputError("nothing to change: give the corrected value, e.g. --component 7357/2")
+    return Change(record._replace(**{name: checked[name] for name in audit})), audit

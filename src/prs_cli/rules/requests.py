@@ -65,6 +65,14 @@ def request_dates(calendar: Calendar, record: RequestRecord, prior_outcome: date
     return RequestDates(deadline, due, appeal)
 
 
+def outcome_shown(calendar: Calendar, record: RequestRecord) -> str | None:
+    """The outcome as the log shows it: the grade's direction, or for access to scripts (no
+    grade outcome, JCQ seed:000) `copy_received` once the copy arrived."""
+    if record.outcome_on is not None and not calendar.services[record.service].acknowledge_outcomes:  # a copy changes no result
+        return "copy_received"
+    return record.outcome
+
+
 def overdue_reason(record: RequestRecord, dates: RequestDates, today: date) -> str | None:
     """Why a request is overdue, or None: submitted and past its completion date with no
     outcome (chase the board), or still a draft after its request deadline (it was never sent)."""
@@ -83,6 +91,23 @@ def awaiting_sample(calendar: Calendar, record: RequestRecord, dates: RequestDat
         and dates.completion_due is None
         and calendar.services[record.service].completion_from == "sample_received"
     )
+
+
+def appeal_windows(calendar: Calendar, requests: Iterable[RequestRecord], today: date) -> Iterator[tuple[RequestRecord, Answer]]:
+    """(review, appeal deadline) for each completed review whose preliminary appeal window is
+    still open on `today` and that no standing request follows (PEA-APP25: 30 days from the
+    review's outcome)."""
+    requests = list(requests)
+    followed = {r.follows_request for r in requests if r.follows_request is not None and r.stands}
+    for record in requests:
+        if record.status != "completed" or record.outcome_on is None or record.id in followed:
+            continue
+        try:
+            appeal = request_dates(calendar, record).appeal_deadline
+        except OutsideCalendar:
+            continue
+        if appeal is not None and appeal.date is not None and appeal.date >= today:
+            yield record, appeal
 
 
 def completion_dates(calendar: Calendar, requests: Iterable[RequestRecord]) -> Iterator[tuple[RequestRecord, Answer]]:

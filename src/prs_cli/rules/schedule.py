@@ -45,6 +45,18 @@ class Filters(NamedTuple):
     service: str | None = None
 
 
+def open_or_ahead(calendar: Calendar, today: date) -> tuple[str, ...]:
+    """The series whose post-results window is open on `today` or still to come: a request
+    deadline or a results day on or after today, or no date known yet (the officer's calendar
+    feed needs these, not last year's)."""
+    chosen = []
+    for series_id, series in calendar.series.items():
+        days = [d.date for d in series.deadlines if d.date is not None] + [r.date for r in series.releases if r.date is not None]
+        if not days or max(days) >= today:
+            chosen.append(series_id)
+    return tuple(chosen)
+
+
 def calendar_items(calendar: Calendar, filters: Filters = Filters()) -> list[DatedItem]:
     items: list[DatedItem] = []
     seen: dict[tuple, bool] = {}

@@ -38,6 +38,25 @@ class StatusReport:
     by_service: dict[str, dict[str, int]]
     outcomes: dict[str, int]
     fees: Fees
+    seriesless_year: int | None = None  # requests outside any series (Cambridge English) released this year are counted too
+
+
+def seriesless_year(calendar: Calendar, series: str) -> int | None:
+    """The year whose requests outside any JCQ series (Cambridge English: results released per
+    candidate, reference.md §4 CE-EAR) `prs status` counts with `series`: each such request
+    belongs to the year its results came out, and is counted once, with the series whose results
+    day is the last in that year (the summer series: november-2025's results come out in January
+    2026, before june-2026's). None: `series` is not the last of any year."""
+
+    def results_day(series_id: str) -> date | None:
+        days = [r.date for r in calendar.series[series_id].releases if r.date is not None]
+        return max(days) if days else None
+
+    day = results_day(series)
+    if day is None:
+        return None
+    same_year = [d for d in map(results_day, calendar.series) if d is not None and d.year == day.year]
+    return day.year if day == max(same_year) else None
 
 
 def current_series(calendar: Calendar, today: date) -> str:
@@ -52,7 +71,7 @@ def current_series(calendar: Calendar, today: date) -> str:
     return max(released)[1]
 
 
-def status_report(counts: Iterable[tuple], series: str) -> StatusReport:
+def status_report(counts: Iterable[tuple], series: str, seriesless: int | None = None) -> StatusReport:
     """The report from counted requests of `series`: rows of (status, awarding_body, service,
     outcome, fee, fee_refunded, how many), as store.agenda.status_counts gives them."""
     by_status = dict.fromkeys(STATUSES, 0)
@@ -88,6 +107,7 @@ def status_report(counts: Iterable[tuple], series: str) -> StatusReport:
         dict(sorted(by_service.items())),
         outcomes,
         Fees(committed, refunded, planned, not_logged),
+        seriesless,
     )
 
 

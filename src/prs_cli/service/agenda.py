@@ -22,7 +22,7 @@ def agenda(
 ) -> Agenda:
     """What is overdue, what closes in the next `days` (default: the centre's look-ahead), what
     to chase, and the checklist's tasks not done (the centre's own from `data_dir` too);
-    `every_id`: list every request of each item (else only of items with three or fewer)."""
+    `every_id`: list every request of each item (else only of items with ten or fewer)."""
     from prs_cli.rules.agenda import agenda as build
     from prs_cli.rules.schedule import calendar_items
     from prs_cli.service.checklist import due_items

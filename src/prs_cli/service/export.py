@@ -22,6 +22,7 @@ class KeyDate(NamedTuple):
 class Feed(NamedTuple):
     key_dates: list[KeyDate]
     completions: list[tuple]  # (request, its completion due Answer): the board has it and must answer
+    appeals: list[tuple] = []  # (review, its appeal deadline Answer): the window is open, no appeal logged
 
 
 class Export(NamedTuple):
@@ -46,7 +47,7 @@ def export(
     return Export(
         _Log(db, calendar, today) if log else None,
         _consents(db) if consents else None,
-        _feed(db, calendar, settings, feed_filters) if feed_filters is not None else None,
+        _feed(db, calendar, settings, feed_filters, today) if feed_filters is not None else None,
     )
 
 
@@ -81,25 +82,28 @@ def _consents(db: Database) -> list[tuple]:
     return [(consent, kept.get(consent.id)) for consent in everything]
 
 
-def _feed(db: Database, calendar, settings, filters) -> Feed:
+def _feed(db: Database, calendar, settings, filters, today: date) -> Feed:
     """Key dates and board deadlines (with the centre's internal deadline, `settings.lead_days`
-    earlier on a working day), and the completion dates of the requests the filters select."""
+    earlier on a working day) of the series asked for, else of those whose post-results window
+    is open or ahead; the completion dates and open appeal windows of the requests the filters
+    select."""
     from prs_cli.rules.agenda import internal_deadline
-    from prs_cli.rules.requests import completion_dates
-    from prs_cli.rules.schedule import calendar_items
+    from prs_cli.rules.requests import appeal_windows, completion_dates
+    from prs_cli.rules.schedule import calendar_items, open_or_ahead
 
+    dated = filters if filters.series is not None else filters._replace(series=open_or_ahead(calendar, today))
     key_dates = []
-    for item in calendar_items(calendar, filters):
+    for item in calendar_items(calendar, dated):
         if item.date is None:
             continue
         own = internal_deadline(calendar, item.date, settings.lead_days) if item.kind == "request_deadline" else None
         key_dates.append(KeyDate(item, own if own != item.date else None))
-    requests = (
+    requests = [
         r
         for r in (db.requests().iter() if db.exists() else ())
         if (filters.series is None or r.series in filters.series)
         and filters.awarding_body in (None, r.awarding_body)
         and filters.qualification in (None, r.qualification)
         and filters.service in (None, r.service)
-    )
-    return Feed(key_dates, list(completion_dates(calendar, requests)))
+    ]
+    return Feed(key_dates, list(completion_dates(calendar, requests)), list(appeal_windows(calendar, requests, today)))

@@ -18,7 +18,7 @@ from prs_cli.errors import PrsError
 from prs_cli.records import STATUSES, RequestRecord
 from prs_cli.rules import intake
 from prs_cli.rules.deadlines import Answer
-from prs_cli.rules.requests import RequestDates, awaiting_sample, overdue_reason, request_dates
+from prs_cli.rules.requests import RequestDates, awaiting_sample, outcome_shown, overdue_reason, request_dates
 from prs_cli.service import agenda_keys
 from prs_cli.service.database import Database
 from prs_cli.store.requests import Filters
@@ -30,15 +30,27 @@ class RequestView(NamedTuple):
     record: RequestRecord
     dates: RequestDates
     overdue: str | None
+    outcome: str | None = None  # as shown: up, down, unchanged, or copy_received (access to scripts)
+
+
+class NextSteps(NamedTuple):
+    """What a request still needs from the officer: its internal deadline (a draft's board
+    deadline minus the centre's lead days; None: not a draft, or no date), and its consent
+    (rules.consent.ConsentFinding; None: the service needs none)."""
+
+    internal_deadline: date | None
+    consent: object | None
 
 
 class RequestPage(NamedTuple):
-    """`prs request show`: the request, whether its completion date waits for a sample, and the
-    day it was logged for (the --today it was logged with, else the day it was stored)."""
+    """`prs request show`: the request, whether its completion date waits for a sample, the day
+    it was logged for (the --today it was logged with, else the day it was stored) and what it
+    still needs."""
 
     request: RequestView
     awaiting_sample: bool
     logged_on: date | None
+    next: NextSteps | None = None
 
 
 class Logged(NamedTuple):
@@ -47,6 +59,7 @@ class Logged(NamedTuple):
     request: RequestView
     warnings: tuple[str, ...]
     fee_note: str | None
+    next: NextSteps | None = None
 
 
 class Submitted(NamedTuple):
@@ -56,7 +69,7 @@ class Submitted(NamedTuple):
 
 class OutcomeRecorded(NamedTuple):
     request: RequestView
-    direction: str  # "up", "down", "unchanged" or "changed" (a scale prs cannot order)
+    direction: str  # "up", "down", "unchanged", "changed" (a scale prs cannot order) or "copy_received"
     refund: str  # one sentence on the fee under the board's rule
     appeal: Answer | None  # when the next appeal stage must reach the board (after a review or an appeal stage)
     appeal_service: str | None  # that stage's code (rules.deadlines.next_appeal)
@@ -74,12 +87,15 @@ class Listing(NamedTuple):
 
 
 class Imported(NamedTuple):
-    """`prs request import`: the stored requests, or (nothing stored) the problems, as FILE:LINE: sentence."""
+    """`prs request import`: the stored requests, or (nothing stored) the problems, as FILE:LINE:
+    sentence; and the columns used (header, field) and ignored (header)."""
 
     stored: list[RequestRecord]
     problems: list[str]
     rows: int
     encoding: str  # what the file was read as: "UTF-8", or "Windows-1252" for a file with no UTF-8 in it
+    used: list[tuple[str, str]] = []
+    ignored: list[str] = []
 
 
 # --- dates --------------------------------------------------------------------------------------
@@ -125,7 +141,23 @@ class DatesCache:
 
 def _view(calendar, repo, record: RequestRecord, today: date) -> RequestView:
     dates = dates_for(calendar, repo, record)
-    return RequestView(record, dates, overdue_reason(record, dates, today))
+    return RequestView(record, dates, overdue_reason(record, dates, today), outcome_shown(calendar, record))
+
+
+def next_steps(calendar, conn, view: RequestView, lead_days: int) -> NextSteps:
+    """The internal deadline of a draft (rules.agenda.internal_deadline) and the consent finding
+    of a request that stands and needs consent."""
+    from prs_cli.rules.agenda import internal_deadline
+    from prs_cli.rules.consent import consent_status
+    from prs_cli.store import consents as consent_store
+
+    record = view.record
+    closes = view.dates.request_deadline.date
+    internal = internal_deadline(calendar, closes, lead_days) if record.status == "draft" and closes else None
+    finding = None
+    if record.stands and calendar.services[record.service].needs_consent:
+        finding = consent_status(calendar, record, consent_store.for_request(conn, record))
+    return NextSteps(internal, finding)
 
 
 def log_views(calendar, repo, records: Iterable[RequestRecord], today: date):
@@ -133,7 +165,7 @@ def log_views(calendar, repo, records: Iterable[RequestRecord], today: date):
     dates_of = DatesCache(calendar, repo)
     for record in records:
         dates = dates_of(record)
-        yield RequestView(record, dates, overdue_reason(record, dates, today))
+        yield RequestView(record, dates, overdue_reason(record, dates, today), outcome_shown(calendar, record))
 
 
 # --- the two places requests are written --------------------------------------------------------
@@ -164,13 +196,17 @@ def _store_change(db: Database, write: Callable[..., RequestRecord], before: Req
 # --- use cases ----------------------------------------------------------------------------------
 
 
-def add_request(db: Database, calendar, given: intake.RequestInput, *, follows: int | None, today: date, by: str | None) -> Logged:
-    """Log a request, refused (nothing written) when the board would refuse it."""
+def add_request(
+    db: Database, calendar, given: intake.RequestInput, *, follows: int | None, today: date, by: str | None, lead_days: int = 2
+) -> Logged:
+    """Log a request, refused (nothing written) when the board would refuse it; with what it
+    needs next (consent, the internal deadline)."""
     repo = db.requests(create=True, as_of=today)
     prior = repo.get(follows) if follows is not None else None
     prepared = intake.prepare_request(calendar, given, today=today, by=by, prior=prior)
     (stored,) = _store_new(db, repo, [prepared.record], by=by)
-    return Logged(_view(calendar, repo, stored, today), tuple(prepared.warnings), prepared.fee_note)
+    view = _view(calendar, repo, stored, today)
+    return Logged(view, tuple(prepared.warnings), prepared.fee_note, next_steps(calendar, repo.conn, view, lead_days))
 
 
 def submit_request(
@@ -210,13 +246,17 @@ def record_outcome(
     on: date,
     mark_after: int | None,
     grade_after: str | None,
+    unchanged: bool = False,
     today: date,
     by: str | None,
 ) -> OutcomeRecorded:
-    """The board's outcome: up, down or unchanged, the fee, and the appeal deadline."""
+    """The board's outcome: up, down or unchanged (or a script copy's arrival), the fee, and
+    the appeal deadline."""
     repo = db.requests(as_of=today)
     record = repo.get(request_id)
-    result = intake.record_outcome(calendar, record, on=on, today=today, mark_after=mark_after, grade_after=grade_after)
+    result = intake.record_outcome(
+        calendar, record, on=on, today=today, mark_after=mark_after, grade_after=grade_after, unchanged=unchanged
+    )
     stored = _store_change(db, repo.outcome, record, result.record, by=by, direction=result.direction)
     stage = result.appeal_service
     return OutcomeRecorded(
@@ -255,6 +295,16 @@ def appeal(
     require_consent(calendar, repo.conn, change.record, f"request {prior.id} cannot be appealed")
     (stored,) = _store_new(db, repo, [change.record], by=by)
     return Logged(_view(calendar, repo, stored, today), tuple(prepared.warnings), prepared.fee_note)
+
+
+def edit_request(db: Database, calendar, request_id: int, changes: dict, *, today: date, by: str | None) -> RequestView:
+    """Correct what was typed wrong (rules.intake.edit), audited; the agenda keys follow (a new
+    candidate number changes which consent applies)."""
+    repo = db.requests(as_of=today)
+    record = repo.get(request_id)
+    change, changed = intake.edit(calendar, record, changes)
+    stored = _store_change(db, repo.edit, record, change.record, by=by, changed=changed)
+    return _view(calendar, repo, stored, today)
 
 
 def close_request(db: Database, calendar, request_id: int, *, status: str, reason: str, today: date, by: str | None) -> RequestView:
@@ -306,15 +356,30 @@ def list_requests(
     return Listing(rows, True, limit, total, len(rows) == limit and total != limit)
 
 
-def show_request(db: Database, calendar, request_id: int, *, today: date) -> RequestPage:
+def show_request(db: Database, calendar, request_id: int, *, today: date, lead_days: int = 2) -> RequestPage:
     repo = db.requests()
     view = _view(calendar, repo, repo.get(request_id), today)
-    return RequestPage(view, awaiting_sample(calendar, view.record, view.dates), repo.logged_on(request_id))
+    return RequestPage(
+        view, awaiting_sample(calendar, view.record, view.dates), repo.logged_on(request_id), next_steps(calendar, repo.conn, view, lead_days)
+    )
 
 
-def request_history(db: Database, request_id: int):
-    """The audit trail of one request (store.requests.Event), oldest first."""
-    return db.requests().history(request_id)
+class Trail(NamedTuple):
+    """`prs request history`: the events, oldest first, and how many there are in all."""
+
+    events: list
+    total: int
+
+
+def request_history(db: Database, request_id: int | None, *, limit: int | None = None) -> Trail:
+    """The audit trail of one request (store.requests.Event), oldest first; with no id, the
+    centre's whole trail: the latest `limit` events (None: every one)."""
+    if request_id is not None:
+        events = db.requests().history(request_id)
+        return Trail(events, len(events))
+    if not db.exists():
+        return Trail([], 0)
+    return Trail(*db.requests().trail(limit))
 
 
 def import_requests(
@@ -331,29 +396,51 @@ def import_requests(
     context manager giving a function told of each step done (two per row: checked, stored)."""
     from prs_cli.request_csv import read_rows
 
-    rows = read_rows(file)
+    table = read_rows(file)
+    rows = table.rows
+    header = {field: column for column, field in table.used}
     repo = db.requests(create=True, as_of=today)
     with (progress(len(rows)) if progress else nullcontext(lambda n: None)) as advance:
-        records, problems = _check_rows(calendar, repo, file, rows, today, by, advance)
+        records, problems = _check_rows(calendar, repo, file, rows, header, today, by, advance)
         if problems:
-            return Imported([], problems, len(rows), rows.encoding)
+            return Imported([], problems, len(rows), table.encoding, table.used, table.ignored)
         stored = _store_new(db, repo, records, by=by, action="imported", progress=lambda n: advance(1))
-    return Imported(stored, [], len(rows), rows.encoding)
+    return Imported(stored, [], len(rows), table.encoding, table.used, table.ignored)
 
 
-def _check_rows(calendar, repo, file, rows, today, by, advance):
+# Which column an unknown code was typed in (errors.UnknownCode.kind -> field).
+_CODE_FIELDS = {"awarding body": "awarding_body", "qualification": "qualification", "service": "service", "series": "series"}
+
+
+def _check_rows(calendar, repo, file, rows, header, today, by, advance):
     """Every row checked as `prs request add` would, plus duplicates within the file and
-    against the log; returns (records, problems as FILE:LINE: sentence, naming the column and
-    what it should hold, never a cell)."""
-    from prs_cli.request_csv import problem, row_input
+    against the log; returns (records, problems as FILE:LINE: column "HEADER": sentence),
+    every unreadable cell of a row at once, never quoting a cell."""
+    from prs_cli.errors import UnknownCode
+    from prs_cli.request_csv import row_input
+
+    def where(line, field):
+        return f'{file}:{line}: column "{header[field]}"' if field in header else f"{file}:{line}"
 
     records, problems, seen = [], [], {}
     for line, values in rows:
         advance(1)
+        given, cells = row_input(values)
+        if cells:
+            problems.extend(f"{where(line, field)}: {sentence}" for field, sentence in cells)
+            continue
         try:
-            record = intake.prepare_request(calendar, row_input(values), today=today, by=by).record
-        except PrsError as error:
-            problems.append(problem(file, line, error, rows.headers))
+            record = intake.prepare_request(calendar, given, today=today, by=by).record
+        except UnknownCode as error:
+            field = _CODE_FIELDS.get(error.kind)
+            problems.append(f"{where(line, field)}: not a known {error.kind} code" + (f"; {error.hint}" if error.hint else ""))
+            continue
+        except PrsError as error:  # a cell the rules refuse names its column and what it should hold
+            field, expected = getattr(error, "field", None), getattr(error, "expected", None)
+            if field is not None and expected is not None:
+                problems.append(f"{where(line, field)}: should hold {expected}")
+            else:
+                problems.append(f"{file}:{line}: {error.message}" + (f"; {error.hint}" if error.hint else ""))
             continue
         key = (record.candidate, record.component, record.service, record.series, record.awarding_body,
                record.results_released, record.decided_on)  # as store.requests.duplicate_of

@@ -23,18 +23,25 @@ from prs_cli.store.db import storage_error
 # The tally's columns: a key's fields (rules.agenda.AgendaKeys), kept apart so reading parses nothing.
 TALLY_FIELDS = (
     "part", "status", "series", "awarding_body", "qualification", "service", "results_released", "received_on",
-    "sample_received_on", "outcome_on", "prior_outcome", "consents",
+    "sample_received_on", "outcome_on", "prior_outcome", "late_agreed", "consents",
 )
 
 _FIELDS = "status, series, awarding_body, qualification, service, results_released, received_on, sample_received_on, outcome_on, prior_outcome"
-_GROUP = f"{_FIELDS}, requests, first_id, CASE WHEN ?1 OR requests <= 3 THEN ids END, consents"
+# A group's ids are read whole when it has few (NAMED_IDS, or every one when asked); of a larger
+# group only the first characters, enough for the lowest ten (ids are kept sorted), to name them.
+NAMED_IDS = 10
+_FIRST_CHARS = 120  # at least eleven ids of up to ten digits: the last may be cut, and is dropped
+_GROUP = (
+    f"{_FIELDS}, requests, first_id, CASE WHEN ?1 OR requests <= {NAMED_IDS} THEN ids END, consents, late_agreed, "
+    f"CASE WHEN NOT ?1 AND requests > {NAMED_IDS} THEN substr(ids, 1, {_FIRST_CHARS}) END"
+)
 _OPEN = f"""SELECT {_GROUP} FROM agenda_tally WHERE part IN ('consent', 'dates')
     AND status IN (SELECT value FROM json_each(?2))"""
 # An appeal window depends on the board, qualification, the stage that follows (by the service)
 # and the outcome day only: completed requests are read as one group for each.
 _REVIEWED = """SELECT ?5, NULL, awarding_body, qualification, service, NULL, NULL, NULL, outcome_on, NULL,
-    sum(requests), min(first_id), CASE WHEN ?1 OR sum(requests) <= 3 THEN group_concat(CASE WHEN ?1 OR requests <= 3 THEN ids END) END,
-    NULL
+    sum(requests), min(first_id), CASE WHEN ?1 OR sum(requests) <= 10 THEN group_concat(CASE WHEN ?1 OR requests <= 10 THEN ids END) END,
+    NULL, NULL, NULL
 FROM agenda_tally WHERE part = 'dates' AND status = ?5 AND outcome_on BETWEEN ?2 AND ?3
     AND service IN (SELECT value FROM json_each(?4))
 GROUP BY awarding_body, qualification, service, outcome_on"""
@@ -78,13 +85,17 @@ def request_groups(
     return [_group(*row) for row in rows]
 
 
-def _group(status, series, body, qualification, service, released, received, sample, outcome_on, prior, count, first, ids, terms) -> RequestGroup:
+def _group(
+    status, series, body, qualification, service, released, received, sample, outcome_on, prior, count, first, ids,
+    terms, late_agreed, first_chars,
+) -> RequestGroup:
     """A RequestGroup from a tally row (_GROUP's columns)."""
     day = _day
+    lowest = tuple(map(int, first_chars.split(",")[:-1]))[:NAMED_IDS] if first_chars else ()
     return RequestGroup(
         status, series, body, qualification, service, day(released), day(received), day(sample), day(outcome_on),
         day(prior), count, first, None if ids is None else tuple(map(int, ids.split(","))),
-        None if terms is None else _consents(terms),
+        None if terms is None else _consents(terms), bool(late_agreed), lowest,
     )
 
 
@@ -111,9 +122,9 @@ def _partial_requests(conn: sqlite3.Connection, where: str, args: list) -> dict[
     """Requests with only the fields the consent rules and the agenda keys read (the rest left empty)."""
     found = {}
     for (rid, status, series, body, qualification, service, component, candidate, released, follows, received,
-         sample, outcome_on, decided_on) in conn.execute(
+         sample, outcome_on, decided_on, late_reason) in conn.execute(
         "SELECT id, status, series, awarding_body, qualification, service, component, candidate, "
-        "results_released, follows_request, received_on, sample_received_on, outcome_on, decided_on "
+        "results_released, follows_request, received_on, sample_received_on, outcome_on, decided_on, late_reason "
         f"FROM requests WHERE {where}",
         args,
     ):
@@ -122,6 +133,7 @@ def _partial_requests(conn: sqlite3.Connection, where: str, args: list) -> dict[
             service=service, component=component, candidate=candidate, name=None,
             results_released=_day(released), follows_request=follows, received_on=_day(received),
             sample_received_on=_day(sample), outcome_on=_day(outcome_on), decided_on=_day(decided_on),
+            late_reason=late_reason,
         )
     return found
 
@@ -170,13 +182,15 @@ def disposal_cases(
         raise storage_error(exc) from None
 
 
-def status_counts(conn: sqlite3.Connection, series: str) -> list[tuple]:
-    """The requests of a series counted by what `prs status` reports (rules.status.status_report)."""
+def status_counts(conn: sqlite3.Connection, series: str, seriesless_year: int | None = None) -> list[tuple]:
+    """The requests of a series counted by what `prs status` reports (rules.status.status_report),
+    with those outside any series whose results came out in `seriesless_year` (rules.status.seriesless_year)."""
     try:
         return conn.execute(
             "SELECT status, awarding_body, service, outcome, fee, fee_refunded, count(*) FROM requests "
-            "WHERE series = ? GROUP BY status, awarding_body, service, outcome, fee, fee_refunded",
-            [series],
+            "WHERE series = ?1 OR (series IS NULL AND ?2 IS NOT NULL AND results_released BETWEEN ?2 || '-01-01' AND ?2 || '-12-31') "
+            "GROUP BY status, awarding_body, service, outcome, fee, fee_refunded",
+            [series, None if seriesless_year is None else str(seriesless_year)],
         ).fetchall()
     except sqlite3.Error as exc:
         raise storage_error(exc) from None

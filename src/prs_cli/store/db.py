@@ -259,10 +259,20 @@ def _v7_decisions_and_resits(conn: sqlite3.Connection) -> None:
     )
 
 
+def _v8_late_agreed(conn: sqlite3.Connection) -> None:
+    """The agenda tells a draft logged late with a reason (agreed with the board) from one left
+    late: the tally keeps that flag of a draft's dates key. The agenda rules' version moves on
+    with it, so every key and the tally are rebuilt before they are next read."""
+    conn.execute("ALTER TABLE agenda_tally ADD COLUMN late_agreed INTEGER")
+
+
 # Ordered; never edit a released one, append a new function instead. Each one's SQL is literal
 # text (no value from a live constant), so what a released migration does never changes; keep a
 # database made by each release in tests/fixtures/ (tests/test_migrations.py migrates them all).
-MIGRATIONS: list[Migration] = [_v1_initial, _v2_agenda_indexes, _v3_agenda_tally, _v4_keys_by_the_rules, _v5_checklist, _v6_results, _v7_decisions_and_resits]
+MIGRATIONS: list[Migration] = [
+    _v1_initial, _v2_agenda_indexes, _v3_agenda_tally, _v4_keys_by_the_rules, _v5_checklist, _v6_results,
+    _v7_decisions_and_resits, _v8_late_agreed,
+]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

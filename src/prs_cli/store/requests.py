@@ -33,6 +33,8 @@ class Event:
     action: str
     request_id: int | None
     details: dict
+    consent_id: int | None = None
+    reason: str | None = None  # a withdrawal's or rejection's reason (kept on the request)
 
 
 @dataclass(frozen=True)
@@ -220,6 +222,15 @@ class Requests:
         details = {**_outcome_details(after, direction), **({"via": via} if via else {})}
         return self.save(before, after, action="outcome", by=by, details=details)
 
+    def edit(self, before: RequestRecord, after: RequestRecord, *, by: str | None, changed: dict) -> RequestRecord:
+        """Store a correction (rules.intake.edit); the audit line holds `changed` as the rules
+        gave it (old and new values of codes, only that a personal field changed). Another
+        standing request with the same candidate, component, service and series is refused."""
+        existing = self._duplicate_of(after)
+        if existing is not None and existing != after.id:
+            raise Refused(f"the same candidate, component, service and series is already logged as request {existing}")
+        return self.save(before, after, action="edited", by=by, details={"changed": changed})
+
     def close(self, before: RequestRecord, after: RequestRecord, *, by: str | None) -> RequestRecord:
         """Store a withdrawal or a rejection; the audit action is the new status."""
         return self.save(before, after, action=after.status, by=by)
@@ -331,12 +342,38 @@ class Requests:
         self.get(request_id)
         try:
             rows = self.conn.execute(
-                "SELECT id, at, by, action, request_id, details FROM events WHERE request_id = ? ORDER BY id",
+                "SELECT e.id, e.at, e.by, e.action, e.request_id, e.consent_id, e.details, "
+                "CASE WHEN e.action IN ('withdrawn', 'rejected') THEN r.closed_reason END AS reason "
+                "FROM events e JOIN requests r ON r.id = e.request_id WHERE e.request_id = ? ORDER BY e.id",
                 (request_id,),
             ).fetchall()
         except sqlite3.Error as exc:
             raise storage_error(exc, self.path) from None
-        return [Event(r["id"], r["at"], r["by"], r["action"], r["request_id"], json.loads(r["details"])) for r in rows]
+        return [
+            Event(r["id"], r["at"], r["by"], r["action"], r["request_id"], json.loads(r["details"]), r["consent_id"], r["reason"])
+            for r in rows
+        ]
+
+    def trail(self, limit: int | None) -> tuple[list[Event], int]:
+        """The centre's whole audit trail (requests, consents, checklist, results): the latest
+        `limit` events (None: every one), oldest first, and how many there are. A withdrawal or
+        rejection carries its reason, which is kept on the request."""
+        try:
+            total = self.conn.execute("SELECT count(*) FROM events").fetchone()[0]
+            rows = self.conn.execute(
+                """SELECT e.id, e.at, e.by, e.action, e.request_id, e.consent_id, e.details,
+                    CASE WHEN e.action IN ('withdrawn', 'rejected') THEN r.closed_reason END AS reason
+                FROM events e LEFT JOIN requests r ON r.id = e.request_id
+                ORDER BY e.id DESC LIMIT ?""",
+                (-1 if limit is None else limit,),
+            ).fetchall()
+        except sqlite3.Error as exc:
+            raise storage_error(exc, self.path) from None
+        events = [
+            Event(r["id"], r["at"], r["by"], r["action"], r["request_id"], json.loads(r["details"]), r["consent_id"], r["reason"])
+            for r in reversed(rows)
+        ]
+        return events, total
 
 
 def _outcome_details(record: RequestRecord, direction: str) -> dict:
