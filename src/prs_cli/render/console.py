@@ -51,6 +51,14 @@ def console(stderr: bool = False):
     )
 
 
+def table_box(out):
+    """Rich's box-drawing lines on a terminal; plain ASCII in a pipe, a file or cron mail, where
+    what reads the text (a mail client, awk, a printer) may count bytes or lack the glyphs."""
+    from rich import box
+
+    return box.HEAVY_HEAD if out.is_terminal else box.ASCII
+
+
 def cells(text: str) -> int:
     """Terminal columns `text` takes: wide East Asian characters two, combining marks none."""
     if text.isascii():
@@ -179,7 +187,7 @@ def print_table(title: str | None, views: Sequence[View], items: Sequence, style
         built.append((view.columns, rows, *measure_rows(view.columns, rows)))
     index, widths = choose(out.width, [(columns, least, natural) for columns, _, least, natural in built])
     columns, rows, _, _ = built[index]
-    table = Table(title=title, title_justify="left")
+    table = Table(title=title, title_justify="left", box=table_box(out))
     for column, size in zip(columns, widths):
         table.add_column(column.header, width=size, no_wrap=not column.wrap, justify="right" if column.right else "left")
     for item, row in zip(items, rows):

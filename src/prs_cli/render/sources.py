@@ -12,9 +12,10 @@ def sources_table(rows) -> None:
     from rich.table import Table
     from rich.text import Text
 
-    from prs_cli.render.console import console
+    from prs_cli.render.console import console, table_box
 
-    table = Table(title="Sources of the calendar's facts", title_justify="left")
+    out = console()
+    table = Table(title="Sources of the calendar's facts", title_justify="left", box=table_box(out))
     table.add_column("Key", no_wrap=True)
     table.add_column("Source", overflow="fold")  # an address is one long word: folded, never cut
     for row in rows:
@@ -23,4 +24,4 @@ def sources_table(rows) -> None:
         if row.note:
             text.append("\n" + row.note, style="dim")
         table.add_row(row.key, text)
-    console().print(table)
+    out.print(table)
