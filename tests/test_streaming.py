@@ -177,8 +177,8 @@ def test_appeal_dates_follow_the_review_outcome(cli, log):
 
 def test_request_table_rows_and_an_empty_match(cli, log):
     out = cli("request", "list", "--today", TODAY.isoformat()).stdout
-    rows = [line for line in out.splitlines() if line.startswith("│")]
-    assert [row.split("│")[1].strip() for row in rows] == ["1", "2", "3", "4", "5", "6", "7"]
+    rows = _body(out.splitlines())
+    assert [row.split("|")[1].strip() for row in rows] == ["1", "2", "3", "4", "5", "6", "7"]
     assert "submitted (OVERDUE)" in rows[0] and "04 Sep 2026" in rows[0]
     assert out.splitlines()[0] == "Requests, as of Fri 25 Sep 2026"
     result = cli("request", "list", "--candidate", "0009", "--today", TODAY.isoformat())
@@ -194,9 +194,9 @@ def test_stream_table_wraps_long_text_to_fit_and_keeps_columns_aligned():
     lines = out.getvalue().splitlines()
     assert lines[0] == "Title"
     assert {len(line) for line in lines[1:]} == {200}  # fitted to 200 columns off a terminal
-    body = [line for line in lines if line.startswith("│")]
-    assert body[0].startswith("│  1 │ ok ") and body[-1].startswith("│  3 │ line␊break ")  # shown, never sent (issue 12 item 6)
-    assert len(body) == 4 and body[2].startswith("│    │ word") and body[2].rstrip(" │").endswith("end")
+    body = _body(lines)
+    assert body[0].startswith("|  1 | ok ") and body[-1].startswith("|  3 | line␊break ")  # shown, never sent (issue 12 item 6)
+    assert len(body) == 4 and body[2].startswith("|    | word") and body[2].rstrip(" |").endswith("end")
     assert "\x1b" not in out.getvalue()  # no colour off a terminal
     assert stream_table("Title", ("N",), iter([]), out=out) == 0
 
@@ -215,7 +215,7 @@ def test_stream_table_on_a_narrow_colour_terminal(monkeypatch):
     assert "\x1b[1;31m" in text and "\x1b[3mT\x1b[0m" in text
     plain = re.sub(r"\x1b\[[0-9;]*m", "", text).splitlines()
     assert {len(line) for line in plain[1:]} == {30}  # the name wrapped to fit 30 columns
-    assert [line.split("│")[2].strip() for line in plain if line.startswith("│")] == ["Zoë Quill-Abernethy", "Smythe"]
+    assert [line.split("│")[2].strip() for line in plain if line.startswith("│")] == ["Zoë Quill-Abernethy", "Smythe"]  # a terminal: box lines
 
 
 # --- the CSV file ---------------------------------------------------------------------------------
@@ -300,7 +300,7 @@ def test_consent_check_streams_json_and_exits_1_on_a_problem(cli, log):
     assert [(r["request_id"], r["status"], r["consent_id"]) for r in json.loads(result.stdout)] == [
         (1, "ok", 1), (2, "before_results", 2), (3, "not_covered", 4), (4, "ok", 3), (7, "ok", 3)]
     table = cli("consent", "check", "--all")
-    ids = [line.split("│")[1].strip() for line in table.stdout.splitlines() if line.startswith("│")]
+    ids = [line.split("|")[1].strip() for line in _body(table.stdout.splitlines())]
     assert table.exit_code == 1 and [i for i in ids if i] == ["1", "2", "3", "4", "7"]  # long reasons wrap
 
 
@@ -312,7 +312,7 @@ def test_consent_check_by_default_lists_only_what_is_wrong(cli, log):
         (2, "before_results", 2), (3, "not_covered", 4)]
     assert result.stderr == "2 of 5 requests needing consent have no valid consent.\n"
     result = cli("consent", "check", "--limit", "1")
-    ids = [line.split("│")[1].strip() for line in result.stdout.splitlines() if line.startswith("│")]
+    ids = [line.split("|")[1].strip() for line in _body(result.stdout.splitlines())]
     assert (result.exit_code, [i for i in ids if i]) == (1, ["3"])
     assert result.stdout.startswith("Requests without valid consent")
     assert result.stderr == ("2 of 5 requests needing consent have no valid consent; the last 1 shown: "
@@ -335,7 +335,7 @@ def test_stream_table_narrows_every_wrapping_column_it_must(monkeypatch):
     lines = out.getvalue().splitlines()
     assert "\x1b" not in out.getvalue()  # NO_COLOR on a terminal
     assert {len(line) for line in lines[1:]} == {40}
-    body = [line.split("│")[2:4] for line in lines if line.startswith("│")]
+    body = [line.split("│")[2:4] for line in lines if line.startswith("│")]  # a terminal: box lines
     assert " ".join(" ".join(cell.split()) for cell, _ in body).split() == "alpha beta gamma delta epsilon".split()
     assert " ".join(" ".join(cell.split()) for _, cell in body).split() == "one two three four five six seven".split()
 
@@ -374,3 +374,10 @@ def test_request_list_shows_the_last_few_unless_asked_for_all(cli, log):
     assert result.stderr == "The last 1 overdue requests; there may be more; --all lists every one, --limit N the last N.\n"
     result = cli("request", "list", "--limit", "0")
     assert result.exit_code == 2 and "Invalid value for '--limit': 0 is not in the range x>=1" in result.output
+
+
+def _body(lines) -> list[str]:
+    """The rows of a table drawn in ASCII (a pipe): the lines after the rule under the header."""
+    lines = list(lines)
+    start = next(i for i, line in enumerate(lines) if line.startswith("|-"))
+    return [line for line in lines[start + 1:] if line.startswith("|")]

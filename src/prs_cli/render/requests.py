@@ -135,6 +135,11 @@ _SEP = "\x00"
 _STYLES = {"": "", "bold red": "\x1b[1;31m", "dim": "\x1b[2m"}
 
 
+# (top: corner, line, join, corner), header side, (rule under the header), row side, (bottom)
+_BOX_TERMINAL = ("┏━┳┓", "┃", "┡━╇┩", "│", "└─┴┘")
+_BOX_PLAIN = ("+-++", "|", "|-+|", "|", "+-++")
+
+
 def stream_table(title: str, headers, rows, *, right=(), no_wrap=(), narrower=(), out=None) -> int:
     """A table drawn as rich draws one (heavy head, light body, title on the left), from `rows`
     of (style, cells), possibly a generator; returns how many rows. `style`: "", "bold red"
@@ -177,11 +182,13 @@ def stream_table(title: str, headers, rows, *, right=(), no_wrap=(), narrower=()
     write = out.write
     heading = fill(title, room)
     write((f"\x1b[3m{heading}\x1b[0m" if colour else heading) + "\n")
-    write("┏" + "┳".join("━" * (w + 2) for w in widths) + "┓\n")
+    # box-drawing lines on a terminal; ASCII in a pipe, a file or cron mail (as render.console.table_box)
+    top, head, rule, side, bottom = _BOX_TERMINAL if terminal else _BOX_PLAIN
+    write(top[0] + top[2].join(top[1] * (w + 2) for w in widths) + top[3] + "\n")
     bold, reset = ("\x1b[1m", "\x1b[0m") if colour else ("", "")
     for part in _wrapped([c.header for c in columns], widths, columns):
-        write("┃" + "┃".join(f" {bold}{_pad(h, w, c.right)}{reset} " for h, w, c in zip(part, widths, columns)) + "┃\n")
-    write("┡" + "╇".join("━" * (w + 2) for w in widths) + "┩\n")
+        write(head + head.join(f" {bold}{_pad(h, w, c.right)}{reset} " for h, w, c in zip(part, widths, columns)) + head + "\n")
+    write(rule[0] + rule[2].join(rule[1] * (w + 2) for w in widths) + rule[3] + "\n")
     chunk = []
     for line in lines:
         style = _STYLES[styles[int(line[0])]] if colour else ""
@@ -189,13 +196,13 @@ def stream_table(title: str, headers, rows, *, right=(), no_wrap=(), narrower=()
         if shape is not None:
             cells = shape(cells)
         for part in _wrapped(cells, widths, columns):
-            body = "│".join(f"{style} {_pad(c, w, column.right)} {reset if style else ''}"
+            body = side.join(f"{style} {_pad(c, w, column.right)} {reset if style else ''}"
                             for c, w, column in zip(part, widths, columns))
-            chunk.append("│" + body + "│\n")
+            chunk.append(side + body + side + "\n")
         if len(chunk) >= 500:
             write("".join(chunk))
             chunk.clear()
-    chunk.append("└" + "┴".join("─" * (w + 2) for w in widths) + "┘\n")
+    chunk.append(bottom[0] + bottom[2].join(bottom[1] * (w + 2) for w in widths) + bottom[3] + "\n")
     write("".join(chunk))
     return len(lines)
 
