@@ -189,3 +189,24 @@ def test_moderated_work_is_kept_until_reviews_of_moderation_and_appeals_are_over
     ok(cli("checklist", "done", "keep-moderated-work", env={"PRS_TODAY": "2026-10-22"}))
     due = json.loads(ok(cli("due", "--json", env={"PRS_TODAY": "2026-10-22"})).stdout)
     assert not [i for i in due if i["kind"] == "retention_disposal"]
+
+
+def test_overdue_tasks_are_one_agenda_line_and_a_task_due_today_its_own():
+    # An officer who starts prs on results day: a month of preparation tasks (seed:000's
+    # checklists) past their day is one line naming their keys, not a screenful above the requests.
+    from prs_cli.rules.agenda import _task_items
+    from prs_cli.rules.checklist import DUE_KIND, DueItem
+
+    today = date(2026, 8, 13)
+    tasks = [
+        DueItem(date(2026, 7, 2), DUE_KIND, "Collect dates", "d", "seed:000", "key-dates"),
+        DueItem(date(2026, 7, 9), DUE_KIND, "Appeals procedure", "d", "seed:000", "appeals-procedure"),
+        DueItem(date(2026, 8, 13), DUE_KIND, "Publish results", "d", "seed:000", "publish-results-gce"),
+    ]
+    items = _task_items(tasks, today, date(2026, 8, 27))
+    assert [(i.title, i.severity) for i in items] == [
+        ("Publish results", "due"),
+        ("2 checklist tasks past their day and not ticked", "overdue"),
+    ]
+    assert "key-dates, appeals-procedure" in items[1].detail and items[1].date == date(2026, 7, 2)
+    assert [i.title for i in _task_items(tasks[1:], today, date(2026, 8, 27))] == ["Appeals procedure", "Publish results"]

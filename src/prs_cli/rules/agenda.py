@@ -391,12 +391,33 @@ def agenda(
     items += _disposal_items(disposals, today)
     items += _results_disposal_items(calendar, results_disposals, today)
     items += _key_date_items(calendar, key_dates, today, horizon)
-    items += [
-        AgendaItem(t.date, (t.date - today).days, t.kind, severity(t.date, today), t.title, t.detail, source=t.source)
-        for t in tasks
-        if t.date <= horizon
-    ]
+    items += _task_items(tasks, today, horizon)
     return sorted(items, key=AgendaItem.sort_key)
+
+
+def _task_items(tasks: Iterable, today: date, horizon: date) -> list[AgendaItem]:
+    """Checklist lines by the horizon. Checklist tasks past their day and not ticked are one line
+    when there are several (an officer who starts prs on results day would otherwise find the
+    morning's requests under a month of preparation tasks); `prs checklist` lists them."""
+    shown = [t for t in tasks if t.date <= horizon]
+    from prs_cli.rules.checklist import DUE_KIND
+
+    late = [t for t in shown if t.kind == DUE_KIND and t.date < today]
+    items = [
+        AgendaItem(t.date, (t.date - today).days, t.kind, severity(t.date, today), t.title, t.detail, source=t.source)
+        for t in shown
+        if len(late) < 2 or t not in late
+    ]
+    if len(late) >= 2:
+        first = min(late, key=lambda t: t.date)
+        items.append(AgendaItem(
+            first.date, (first.date - today).days, DUE_KIND, "overdue",
+            f"{len(late)} checklist tasks past their day and not ticked",
+            f"not ticked: {', '.join(t.key for t in sorted(late, key=lambda t: t.date))}; 'prs checklist' lists them, "
+            "'prs checklist done KEY' ticks one",
+            source="; ".join(dict.fromkeys(t.source for t in late)),
+        ))
+    return items
 
 
 NAMED = 10  # the agenda names up to ten requests on a line, then says how many more (issue 13)

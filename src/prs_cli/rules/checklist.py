@@ -44,6 +44,7 @@ class DueItem(NamedTuple):
     title: str
     detail: str
     source: str
+    key: str | None = None  # the task's key, for 'prs checklist done KEY'
 
 
 def anchor(calendar: Calendar, series_id: str, task, lead_days: int) -> Anchor | None:
@@ -126,7 +127,8 @@ def due_tasks(dated: Iterable[DatedTask], done: Iterable[str], horizon: date) ->
     on it, overdue, until it is ticked."""
     done = set(done)
     return [
-        DueItem(task.date, DUE_KIND, task.title, f"checklist: {task.rule}; 'prs checklist done {task.key}' when done", task.source)
+        DueItem(task.date, DUE_KIND, task.title, f"checklist: {task.rule}; 'prs checklist done {task.key}' when done", task.source,
+                task.key)
         for task in dated
         if task.date is not None and task.date <= horizon and task.key not in done
     ]
