@@ -210,3 +210,13 @@ def test_overdue_tasks_are_one_agenda_line_and_a_task_due_today_its_own():
     ]
     assert "key-dates, appeals-procedure" in items[1].detail and items[1].date == date(2026, 7, 2)
     assert [i.title for i in _task_items(tasks[1:], today, date(2026, 8, 27))] == ["Appeals procedure", "Publish results"]
+
+
+def test_the_checklist_is_read_from_its_cache_after_the_first_run(calendar, own_cache, monkeypatch):
+    # `prs due` must not parse YAML on every run (the cache's record had postponed annotations,
+    # which the reader did not resolve, so every run re-parsed the checklist: half a second)
+    from prs_cli.calendar import checklist
+
+    first = checklist.load_checklist(calendar)
+    monkeypatch.setattr(checklist, "_parse", lambda path: (_ for _ in ()).throw(AssertionError("parsed again")))
+    assert checklist.load_checklist(calendar) == first

@@ -152,7 +152,8 @@ def _converter(kind):
 
 def _record(cls):
     """The converter for one NamedTuple: its fields in order, those JSON cannot hold converted."""
-    kinds = cls.__annotations__ if not any(isinstance(k, str) for k in cls.__annotations__.values()) else typing.get_type_hints(cls)
+    written = cls.__annotations__  # postponed (strings or forward references) in a module with `from __future__ import annotations`
+    kinds = typing.get_type_hints(cls) if any(isinstance(k, (str, typing.ForwardRef)) for k in written.values()) else written
     converted = [(index, change) for index, kind in enumerate(kinds.values())
                  if (change := _converter(kind)) is not None]
     count = len(cls._fields)

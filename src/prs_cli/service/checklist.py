@@ -113,7 +113,9 @@ def due_items(db: Path, calendar, data_dir: Path | None, *, today: date, horizon
     # The log's requests can only lengthen what is kept, so they are read only once the
     # calendar's dates alone would let something go.
     if disposals_due(retention_log(calendar, series_id, others, [], []), ticks, today):
-        _, requests, _ = _read(db, series_id, consents=False)
+        from prs_cli.rules.deadlines import next_appeal
+
+        _, requests, _ = _read(db, series_id, consents=False, moderation=("S3", next_appeal(calendar, "S3")))
         items += disposals_due(retention_log(calendar, series_id, others, requests, []), ticks, today)
     return items
 
@@ -153,9 +155,10 @@ def _ticks(db: Path, series_id: str) -> dict:
         conn.close()
 
 
-def _read(db: Path, series_id: str, *, consents: bool = True):
+def _read(db: Path, series_id: str, *, consents: bool = True, moderation: tuple = ()):
     """(ticks by key, the series' requests, (consent, Retention) pairs) from the database; no
-    database yet means nothing logged and nothing ticked."""
+    database yet means nothing logged and nothing ticked. Without `consents`, only the requests
+    of the `moderation` services (a review of moderation and the appeal after it)."""
     if not db.exists():
         return {}, [], []
     from prs_cli.store import checklist as store
@@ -173,7 +176,7 @@ def _read(db: Path, series_id: str, *, consents: bool = True):
             requests = repo.list(Filters(series=series_id))
             kept = retentions(list_consents(conn, series=series_id), requests)
         else:  # moderated work only: reviews of moderation and the appeals after them
-            requests = [r for service in ("S3", "APP1") for r in repo.iter(Filters(series=series_id, service=service))]
+            requests = [r for service in moderation if service for r in repo.iter(Filters(series=series_id, service=service))]
             kept = []
     finally:
         conn.close()

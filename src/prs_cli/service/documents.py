@@ -81,7 +81,8 @@ def outcome_letters(db: Path, calendar, settings, *, candidate: str | None, sinc
             r for r in repo.iter(Filters(status="completed", candidate=number))
             if r.candidate is not None and r.outcome_on is not None and (since is None or r.outcome_on >= since)
         ]
-        appealed = {r.follows_request for r in repo.iter(Filters(service="APP1")) if r.status not in ("withdrawn", "rejected")}
+        stages = {code for code, service in calendar.services.items() if service.appeal}
+        appealed = {r.follows_request for stage in stages for r in repo.iter(Filters(service=stage)) if r.stands}
     finally:
         conn.close()
     if number is not None and not done:
