@@ -78,3 +78,9 @@ def cli_runner_env(prs_home, tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)  # a fuzzed export must not write into the checkout
 
     return CliRunner(), {"PRS_HOME": str(prs_home), "PRS_TODAY": "2026-08-21", "PRS_BUSY_TIMEOUT": "1"}
+
+
+def test_a_tilde_user_that_does_not_exist_is_a_sentence(cli):
+    # found by the fuzz above: `--db ~0` made Path.expanduser raise RuntimeError (exit 3)
+    result = cli("paths", "--db", "~no-such-user-prs")
+    assert result.exit_code == 2 and "no such user's home folder" in result.stderr

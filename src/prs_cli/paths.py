@@ -19,7 +19,7 @@ APP_NAME = "prs"
 
 def _home() -> Path | None:
     value = os.environ.get("PRS_HOME")
-    return Path(value).expanduser() if value else None
+    return expand(value) if value else None
 
 
 def data_dir() -> Path:
@@ -43,7 +43,7 @@ def config_dir() -> Path:
 def cache_dir() -> Path:
     value = os.environ.get("PRS_CACHE_DIR")
     if value:
-        return private(Path(value).expanduser(), "PRS_CACHE_DIR")
+        return private(expand(value), "PRS_CACHE_DIR")
     home = _home()
     if home is not None:
         return private(private(home, "PRS_HOME") / "cache", "the cache folder", above=False)
@@ -55,7 +55,7 @@ def cache_dir() -> Path:
 def database_path(explicit: str | os.PathLike[str] | None = None) -> Path:
     """The database's path (checked, with its file, when store.db.connect opens it)."""
     if explicit:
-        return Path(explicit).expanduser()
+        return expand(explicit)
     return data_dir() / "prs.sqlite3"
 
 
@@ -74,7 +74,7 @@ def bundled_data_dir() -> Path:
 def user_data_dir(explicit: str | os.PathLike[str] | None = None) -> Path | None:
     """The officer's own calendar folder (--data-dir or PRS_DATA_DIR), read beside the bundled one."""
     value = explicit or os.environ.get("PRS_DATA_DIR")
-    return Path(value).expanduser() if value else None
+    return expand(value) if value else None
 
 
 def ensure_private_dir(path: Path) -> Path:
@@ -176,3 +176,14 @@ def owned_files(db: str | os.PathLike[str] | None = None) -> tuple[list[tuple[Pa
     if own_calendar is not None:
         folders.append(own_calendar)
     return files, folders
+
+
+def expand(value: str | os.PathLike[str]) -> Path:
+    """A path as typed, `~` and `~user` expanded; a `~user` with no such user (or no home
+    folder to be found) is one sentence, not a traceback."""
+    from prs_cli.errors import InputError
+
+    try:
+        return Path(value).expanduser()
+    except RuntimeError:
+        raise InputError(f"{value}: no such user's home folder to expand '~' in; give the full path") from None

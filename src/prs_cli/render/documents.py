@@ -23,7 +23,9 @@ def centre_templates(setting: str | None) -> Path | None:
     value = os.environ.get("PRS_TEMPLATES") or setting
     if not value:
         return None
-    folder = Path(value).expanduser()
+    from prs_cli.paths import expand
+
+    folder = expand(value)
     if not folder.is_dir():
         raise InputError(f"templates folder {folder} not found (PRS_TEMPLATES or the templates_dir setting)")
     return folder
