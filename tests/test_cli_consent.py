@@ -473,3 +473,10 @@ def test_record_shows_the_requests_it_applies_to_even_when_another_consent_wins(
     ok(record(cli, "--on", "2026-08-13", "--covers", "S2", "--acknowledged-outcomes"))
     result = ok(record(cli, "--on", "2026-08-14", "--covers", "S2", "--acknowledged-outcomes", "--given-by", "parent"))
     assert result.stderr.splitlines()[-1].startswith("request 1 (S2): ok: consent dated Thu 13 Aug 2026 covers")
+
+
+def test_due_for_disposal_before_anything_is_logged_is_nothing(cli):
+    # a new officer asking on day one: nothing is due, not an error about a missing database
+    result = cli("consent", "due-for-disposal", "--today", "2026-08-14")
+    assert result.exit_code == 0 and "Nothing is past its keep-until date" in result.stderr
+    assert json.loads(cli("consent", "due-for-disposal", "--json").stdout) == []

@@ -221,6 +221,8 @@ def one_question(
 
 def due_for_disposal(db: Database, *, today: date) -> list[tuple]:
     """(consent, Retention) for each consent past its keep-until date on `today`."""
+    if not db.exists():
+        return []  # nothing logged yet: nothing to dispose of
     return [item for item in _retentions(db.connection()) if item[1].due(today)]
 
 
