@@ -54,9 +54,10 @@ def triage(
     elif json:
         import sys
 
-        from prs_cli.render.triage import write_json
+        from prs_cli.render.jsonout import write_array
+        from prs_cli.render.triage import record
 
-        write_json(report.items, sys.stdout.write)
+        write_array(map(record, report.items), sys.stdout.write)
     elif report.items:
         from prs_cli.render.triage import triage_text
 

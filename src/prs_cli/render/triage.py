@@ -6,7 +6,8 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from prs_cli.render.console import width
+from prs_cli.render.console import fill, width
+from prs_cli.render.text import visible, visible_lines
 from prs_cli.rules.days import when
 
 HEADERS = ("Short", "Above", "Cand", "Name", "Board", "Qualification", "Subject", "Component", "Mark", "Grade", "Next", "Open", "Logged")
@@ -50,15 +51,6 @@ def _services(offered) -> list[dict]:
     ]
 
 
-def _clean(text: str | None) -> str:
-    """Text for one cell: control characters as spaces, runs of spaces as one."""
-    if not text:
-        return ""
-    if text.isprintable() and "  " not in text:
-        return text
-    return " ".join("".join(c if c.isprintable() else " " for c in text).split())
-
-
 def _cells(item) -> tuple[str, ...]:
     r = item.row.result
     p = item.row.placement
@@ -66,13 +58,13 @@ def _cells(item) -> tuple[str, ...]:
         str(item.row.marks_short),
         "-" if item.row.margin_above is None else str(item.row.margin_above),
         r.candidate,
-        _clean(r.name),
+        _shown(r.name),
         r.awarding_body,
         r.qualification,
-        _clean(r.subject),
-        _clean(r.component) or "(whole)",
+        _shown(r.subject),
+        _shown(r.component) or "(whole)",
         str(r.mark),
-        _clean(_grade(item)) or "U",
+        _shown(_grade(item)) or "U",
         f"{p.next_grade} {p.next_boundary}",
         " ".join(s.service for s in item.open_services) or "none",
         " ".join(map(str, item.logged)),
@@ -80,11 +72,13 @@ def _cells(item) -> tuple[str, ...]:
 
 
 def _wrap(text: str, room: int, indent: str) -> list[str]:
-    if len(indent) + len(text) <= room and text.isascii():
-        return [indent + text]
-    import textwrap
+    """render.console.fill's lines, the rest hanging two spaces in."""
+    return fill(text, room, indent, indent + "  ").split("\n")
 
-    return textwrap.wrap(text, room, initial_indent=indent, subsequent_indent=indent + "  ", break_long_words=False, break_on_hyphens=False) or [indent]
+
+def _shown(text: str | None) -> str:
+    """One cell of a broadsheet: control characters made visible (render.text.visible)."""
+    return visible(text) if text else ""
 
 
 def triage_text(report, calendar) -> str:
@@ -141,56 +135,7 @@ def triage_text(report, calendar) -> str:
                 for s in offered
             ] or ["none still open"]
             lines += _wrap(f"{board} {calendar.qualifications[qual].name if qual in calendar.qualifications else qual}: " + "; ".join(parts), room, "  ")
-    return _printable("\n".join(lines)) + "\n"
-
-
-def _printable(text: str) -> str:
-    """Control characters a broadsheet may carry (escapes, tabs) as spaces: a terminal never
-    interprets a cell."""
-    import re
-
-    return re.sub(r"[\x00-\x09\x0b-\x1f\x7f]", " ", text)
-
-
-def write_json(items, write) -> int:
-    """The list as a JSON array, one result a line (as render.jsonout.write_array writes one),
-    each line built from its values' JSON (the same document json.dumps(record(item)) gives,
-    tests/test_cli_triage.py checks) and each board and qualification's open services encoded
-    once: a broadsheet of 10,000 results lists thousands."""
-    from json.encoder import encode_basestring as text
-
-    import json
-
-    def value(v) -> str:
-        if v is None:
-            return "null"
-        return text(v) if isinstance(v, str) else str(v)
-
-    services: dict[int, str] = {}
-    chunk: list[str] = []
-    count = 0
-    for item in items:
-        row = item.row
-        r = row.result
-        p = row.placement
-        offered = services.get(id(item.open_services))
-        if offered is None:
-            offered = services[id(item.open_services)] = json.dumps(_services(item.open_services), ensure_ascii=False)
-        chunk.append(
-            ("[\n" if count == 0 else ",\n")
-            + f'{{"candidate": {value(r.candidate)}, "name": {value(r.name)}, "awarding_body": {value(r.awarding_body)}, '
-            f'"qualification": {value(r.qualification)}, "subject": {value(r.subject)}, "component": {value(r.component or None)}, '
-            f'"mark": {r.mark}, "grade": {value(_grade(item))}, "next_grade": {value(p.next_grade)}, '
-            f'"next_boundary": {value(p.next_boundary)}, "marks_short": {row.marks_short}, "margin_above": {value(row.margin_above)}, '
-            f'"open_services": {offered}, "logged": [{", ".join(map(str, item.logged))}]}}'
-        )
-        count += 1
-        if len(chunk) >= 500:
-            write("".join(chunk))
-            chunk.clear()
-    chunk.append("\n]\n" if count else "[]\n")
-    write("".join(chunk))
-    return count
+    return visible_lines("\n".join(lines)) + "\n"
 
 
 def drafts_text(logged, service_name: str) -> str:
@@ -211,5 +156,5 @@ def drafts_text(logged, service_name: str) -> str:
         lines += _wrap(f"Skipped {len(skipped)}:", room, "")
         for plan in skipped:
             r = plan.item.row.result
-            lines += _wrap(f"{r.candidate} {r.awarding_body} {r.qualification} {r.component or _clean(r.subject)}: {plan.skipped}", room, "  ")
+            lines += _wrap(f"{r.candidate} {r.awarding_body} {r.qualification} {r.component or _shown(r.subject)}: {plan.skipped}", room, "  ")
     return "\n".join(lines) + "\n"
