@@ -15,7 +15,6 @@ from prs_cli import codes
 from prs_cli.errors import InputError, PrsError, Refused
 from prs_cli.records import ConsentRecord
 from prs_cli.rules.consent import (
-    CANDIDATE,
     GOOD,
     applies_to,
     consent_needed,

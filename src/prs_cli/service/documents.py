@@ -146,13 +146,7 @@ def _form(calendar, settings, series_id: str | None, requests: list, today: date
     for r in requests:
         service = calendar.services[r.service]
         rows.append({
-            "id": r.id,
-            "board": calendar.awarding_bodies[r.awarding_body].name,
-            "qualification": calendar.qualifications[r.qualification].name,
-            "subject": r.subject,
-            "component": r.component,
-            "service": r.service,
-            "service_name": service.name,
+            **_request_facts(calendar, r),
             "fee": r.fee,
             "reviews": service.acknowledge_outcomes,  # a result that can go down as well as up
             "scripts": service.classroom_choice,  # a teaching copy: classroom use and anonymity
@@ -179,7 +173,6 @@ def _outcome(calendar, settings, r, appealed: bool) -> dict:
     from prs_cli.rules.agenda import internal_deadline
     from prs_cli.rules.deadlines import appeal_deadline, next_appeal
 
-    service = calendar.services[r.service]
     appeal = None
     stage = next_appeal(calendar, r.service)
     if stage is not None and not appealed:
@@ -192,14 +185,8 @@ def _outcome(calendar, settings, r, appealed: bool) -> dict:
     else:
         direction = "changed" if r.grade_after or r.mark_after is not None else "was recorded"
     return {
-        "id": r.id,
+        **_request_facts(calendar, r),
         "series": calendar.series[r.series].name if r.series in calendar.series else (r.series or "outside the exam series"),
-        "board": calendar.awarding_bodies[r.awarding_body].name,
-        "qualification": calendar.qualifications[r.qualification].name,
-        "subject": r.subject,
-        "component": r.component,
-        "service": r.service,
-        "service_name": service.name,
         "outcome_on": r.outcome_on,
         "outcome": r.outcome,
         "direction": direction,
@@ -222,3 +209,17 @@ def _refund_text(r) -> str:
     if r.fee_refunded is False:
         return f"£{r.fee}, not refunded"
     return f"£{r.fee}; whether it is refunded is not yet known"
+
+
+def _request_facts(calendar, r) -> dict:
+    """What every document says of a request: its id, board, qualification, subject,
+    component and service, by name."""
+    return {
+        "id": r.id,
+        "board": calendar.awarding_bodies[r.awarding_body].name,
+        "qualification": calendar.qualifications[r.qualification].name,
+        "subject": r.subject,
+        "component": r.component,
+        "service": r.service,
+        "service_name": calendar.services[r.service].name,
+    }
